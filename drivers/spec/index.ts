@@ -1,0 +1,5 @@
+export * from './driver.ts';
+export * from './errors.ts';
+export * from './ids.ts';
+export * from './schemas.ts';
+export * from './validate.ts';
