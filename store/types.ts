@@ -65,7 +65,11 @@ export interface Store extends Repository {
   /**
    * Runs `work` atomically, serialised against every other writer, in this process and others.
    * Keep it short and never await anything but the transaction's own calls inside: the write
-   * lock is held until it returns.
+   * lock is held until it returns. Rolls back and rethrows when `work` throws.
+   *
+   * Calls made on the store (not on `tx`) from inside `work`, including a nested `transaction`,
+   * join the open transaction instead of waiting for it; a nested transaction that throws undoes
+   * only its own writes. Calls from outside wait until it has committed or rolled back.
    */
   transaction<T>(work: (tx: Repository) => Promise<T>): Promise<T>;
   /** The applied schema version. */
@@ -76,6 +80,10 @@ export interface Store extends Repository {
 export class StoreError extends Error {
   readonly code: string = 'STORE_ERROR';
   readonly retryable: boolean = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
 }
 
 export class StoreConflictError extends StoreError {
@@ -102,4 +110,28 @@ export class StoreNotFoundError extends StoreError {
     super(`${kind} ${id} in ${namespace} does not exist`);
     this.name = 'StoreNotFoundError';
   }
+}
+
+/** Another process held the write lock for longer than the busy timeout. */
+export class StoreBusyError extends StoreError {
+  override readonly code = 'STORE_BUSY';
+  override readonly retryable = true;
+}
+
+/** The database's schema does not match the migrations this code knows (newer, or renamed). */
+export class StoreSchemaError extends StoreError {
+  override readonly code = 'STORE_SCHEMA';
+}
+
+/** Invalid configuration (environment variables or open options). */
+export class StoreConfigError extends StoreError {
+  override readonly code = 'STORE_CONFIG';
+}
+
+/**
+ * A programming error: invalid arguments or query, data that is not JSON, a closed store, a
+ * transaction object used after its transaction ended.
+ */
+export class StoreUsageError extends StoreError {
+  override readonly code = 'STORE_USAGE';
 }
