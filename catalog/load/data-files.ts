@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYamlText } from 'yaml';
+
+// Every loader reads from catalog/data, which ships with the repository (see catalog/data/README.md).
+const DATA_ROOT = new URL('../data/', import.meta.url);
+
+export function dataFileUrl(relativePath: string): URL {
+  return new URL(relativePath, DATA_ROOT);
+}
+
+export function readDataText(relativePath: string): string {
+  return readFileSync(dataFileUrl(relativePath), 'utf8');
+}
+
+export function readDataYaml(relativePath: string): unknown {
+  return parseYamlText(readDataText(relativePath));
+}
+
+export function readDataJson(relativePath: string): unknown {
+  return JSON.parse(readDataText(relativePath));
+}
+
+/** A parsed CSV file: the header row and the data rows, both as arrays of cells. */
+export interface CsvTable {
+  header: string[];
+  rows: string[][];
+  /** Index of a header column; throws when absent so a changed file fails loudly. */
+  column(name: string): number;
+}
+
+/**
+ * Parses RFC 4180 CSV text (quoted cells, doubled quotes, CRLF or LF) into rows of cells, skipping
+ * empty lines. Rows may have different lengths: the Azure vms.csv writes "V1,V2" unquoted in its
+ * last column, and the latency map is padded with empty cells. csv-parse handles this too, but with
+ * relax_column_count it spends seconds on the Azure file (it builds an error object per odd row);
+ * a test checks that both agree on every shipped CSV.
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let position = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (position < text.length) {
+    let lineEnd = text.indexOf('\n', position);
+    if (lineEnd < 0) lineEnd = text.length;
+    const line = text.slice(position, lineEnd);
+    if (line.includes('"')) {
+      // Quoted cells may hold commas and newlines: read this record character by character.
+      const [row, next] = parseQuotedRecord(text, position);
+      rows.push(row);
+      position = next;
+      continue;
+    }
+    const content = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (content !== '') rows.push(content.split(','));
+    position = lineEnd + 1;
+  }
+  return rows;
+}
+
+/** Reads one record starting at `start`; returns its cells and the position after its line end. */
+function parseQuotedRecord(text: string, start: number): [string[], number] {
+  const row: string[] = [];
+  let value = '';
+  let quoted = false;
+  let index = start;
+  for (; index < text.length; index++) {
+    const character = text[index];
+    if (quoted) {
+      if (character !== '"') value += character;
+      else if (text[index + 1] === '"') {
+        value += '"';
+        index++;
+      } else quoted = false;
+    } else if (character === '"') quoted = true;
+    else if (character === ',') {
+      row.push(value);
+      value = '';
+    } else if (character === '\n') break;
+    else if (character !== '\r') value += character;
+  }
+  row.push(value);
+  return [row, index + 1];
+}
+
+export function readDataCsv(relativePath: string): CsvTable {
+  const [header, ...rows] = parseCsv(readDataText(relativePath));
+  if (!header) throw new Error(`${relativePath} is empty`);
+  return {
+    header,
+    rows,
+    column(name: string): number {
+      const index = header.indexOf(name);
+      if (index < 0) throw new Error(`${relativePath} has no column "${name}"`);
+      return index;
+    },
+  };
+}
+
+/** Cell text, trimmed; empty string for a missing cell. */
+export function cell(row: readonly string[], index: number): string {
+  return (row[index] ?? '').trim();
+}
+
+/** A finite number from a cell, or null when the cell is empty or not a number. */
+export function numberCell(row: readonly string[], index: number): number | null {
+  const text = cell(row, index);
+  if (text === '') return null;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : null;
+}

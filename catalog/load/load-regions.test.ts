@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { ID_SEPARATOR, PROVIDERS, RegionSchema } from '../../drivers/spec/index.ts';
+import { loadRegions } from './load-regions.ts';
+
+const regions = loadRegions();
+const byId = new Map(regions.map((region) => [region.id, region]));
+
+describe('loadRegions', () => {
+  it('returns the 196 enabled cloudinfo regions across all ten providers', () => {
+    expect(regions.length).toBeGreaterThanOrEqual(190);
+    expect(regions).toHaveLength(196);
+    expect(new Set(regions.map((region) => region.provider))).toEqual(new Set(PROVIDERS));
+  });
+
+  it('passes RegionSchema for every region, with coordinates in range', () => {
+    for (const region of regions) {
+      RegionSchema.parse(region);
+      expect(Math.abs(region.latitude)).toBeLessThanOrEqual(90);
+      expect(Math.abs(region.longitude)).toBeLessThanOrEqual(180);
+    }
+  });
+
+  it('has unique region and zone ids built from id parts without "+"', () => {
+    expect(byId.size).toBe(regions.length);
+    const zoneIds = regions.flatMap((region) => region.zones.map((zone) => zone.id));
+    expect(new Set(zoneIds).size).toBe(zoneIds.length);
+    for (const region of regions) {
+      expect(region.code).not.toContain(ID_SEPARATOR);
+      expect(region.id).toBe(`${region.provider}+${region.code}`);
+      for (const zone of region.zones) expect(zone.id).toBe(`${region.id}+${zone.code}`);
+    }
+  });
+
+  it('folds the openstack-ex01 example into provider openstack under a distinct code', () => {
+    expect(regions.filter((region) => region.provider === 'openstack').map((region) => region.code)).toEqual([
+      'RegionOne',
+      'ex01-RegionOne',
+    ]);
+  });
+
+  it.each([
+    ['aws+ap-northeast-2', 'Seoul', 'KR', 'asia'],
+    ['aws+us-east-1', 'Ashburn', 'US', 'north-america'],
+    ['gcp+europe-west3', 'Frankfurt', 'DE', 'europe'],
+    ['azure+koreacentral', 'Seoul', 'KR', 'asia'],
+    ['ncp+KR', undefined, 'KR', 'asia'],
+    ['nhn+KR1', 'Pangyo', 'KR', 'asia'],
+    ['kt+KR1', 'Seoul', 'KR', 'asia'],
+    ['tencent+ap-seoul', 'Seoul', 'KR', 'asia'],
+    ['ibm+us-south', 'Dallas', 'US', 'north-america'],
+    ['alibaba+cn-hongkong', 'Hong Kong', 'HK', 'asia'],
+    ['openstack+RegionOne', 'Daejeon', 'KR', 'asia'],
+  ])('locates %s in %s, %s (%s)', (id, city, countryCode, continent) => {
+    const region = byId.get(id);
+    expect(region).toBeDefined();
+    expect(region?.city).toBe(city);
+    expect(region?.countryCode).toBe(countryCode);
+    expect(region?.continent).toBe(continent);
+  });
+
+  it('drops a US state where regions.json gives one as the city', () => {
+    expect(byId.get('azure+eastus')?.city).toBeUndefined();
+    expect(byId.get('azure+eastus')?.countryCode).toBe('US');
+  });
+
+  it('leaves the country undefined where cloudinfo and CB-Spider disagree (Alibaba me-central-1)', () => {
+    const region = byId.get('alibaba+me-central-1');
+    expect(region?.countryCode).toBeUndefined();
+    expect(region?.continent).toBe('middle-east');
+  });
+
+  it('gives most regions a country code', () => {
+    const located = regions.filter((region) => region.countryCode).length;
+    expect(located / regions.length).toBeGreaterThan(0.95);
+  });
+});

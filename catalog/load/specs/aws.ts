@@ -1,0 +1,78 @@
+import type { Arch, Spec } from '../../../drivers/spec/index.ts';
+import { cell, numberCell, readDataCsv } from '../data-files.ts';
+import { makeGpu } from '../gpu.ts';
+import { FETCHED_AT, makeSpec, type SourceResult, SourceTally } from './common.ts';
+
+const SOURCE = 'aws-ec2-catalog';
+const FILE = 'aws-ec2-catalog/aws_ec2_catalog_by_region.csv';
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * AWS from the composite catalog: one row per (instance type, region), Linux on-demand USD prices,
+ * spot only for accelerator types. Mac and i386 rows are dropped (s2a runs Linux on x86_64/arm64).
+ */
+export function loadAwsSpecs(): SourceResult {
+  const table = readDataCsv(FILE);
+  const tally = new SourceTally(SOURCE, 'aws');
+  const column = {
+    type: table.column('InstanceType'),
+    vcpu: table.column('vCPUs'),
+    memory: table.column('MemoryGiB'),
+    arch: table.column('Arch'),
+    acceleratorName: table.column('AcceleratorName'),
+    acceleratorCount: table.column('AcceleratorCount'),
+    acceleratorManufacturer: table.column('AcceleratorManufacturer'),
+    acceleratorMemory: table.column('AcceleratorMemoryGiBTotal'),
+    region: table.column('Region'),
+    price: table.column('PriceOnDemandUSDPerHour'),
+    priceAsOf: table.column('PriceAsOf'),
+    spotMin: table.column('SpotPriceMin'),
+  };
+  const specs: Spec[] = [];
+  for (const row of table.rows) {
+    tally.rowsRead++;
+    const arch = cell(row, column.arch);
+    if (arch !== 'x86_64' && arch !== 'arm64') {
+      tally.skip(`arch ${arch || '(empty)'}`);
+      continue;
+    }
+    const vcpu = numberCell(row, column.vcpu);
+    const memoryGiB = numberCell(row, column.memory);
+    if (!vcpu || !memoryGiB || vcpu <= 0 || memoryGiB <= 0) {
+      tally.skip('no vCPU or memory');
+      continue;
+    }
+    const acceleratorName = cell(row, column.acceleratorName);
+    const acceleratorCount = numberCell(row, column.acceleratorCount);
+    const gpu =
+      acceleratorName && acceleratorCount && acceleratorCount > 0
+        ? makeGpu({
+            model: acceleratorName,
+            count: acceleratorCount,
+            totalMemoryGiB: numberCell(row, column.acceleratorMemory),
+            manufacturer: cell(row, column.acceleratorManufacturer) || null,
+          })
+        : null;
+    const priceAsOf = cell(row, column.priceAsOf);
+    const spec = makeSpec(
+      {
+        provider: 'aws',
+        region: cell(row, column.region),
+        name: cell(row, column.type),
+        vcpu,
+        memoryGiB,
+        arch: arch satisfies Arch,
+        gpu,
+        pricePerHour: numberCell(row, column.price),
+        spotPricePerHour: numberCell(row, column.spotMin),
+        currency: 'USD',
+        source: SOURCE,
+        // SkyPilot-priced rows say "skypilot-catalog@<commit>" rather than a date.
+        fetchedAt: ISO_DATE.test(priceAsOf) ? priceAsOf : FETCHED_AT.skypilot,
+      },
+      tally,
+    );
+    if (spec) specs.push(spec);
+  }
+  return { specs, tally };
+}

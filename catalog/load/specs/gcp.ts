@@ -1,0 +1,196 @@
+import type { Arch, Gpu, Spec } from '../../../drivers/spec/index.ts';
+import { cell, numberCell, readDataCsv } from '../data-files.ts';
+import { makeGpu, roundTo } from '../gpu.ts';
+import { FETCHED_AT, makeSpec, minOf, type SourceResult, SourceTally, ZoneCollapser } from './common.ts';
+
+const SOURCE = 'anycloud-sh-catalog';
+const FILE = 'anycloud-sh-catalog/gcp/vms.csv';
+
+/** Arm machine series: Ampere Altra (t2a), Google Axion (c4a, n4a), Grace (a4x). */
+const ARM_SERIES = /^(t2a|c4a|n4a|a4x)-/;
+
+/**
+ * SkyPilot lists TPU host VMs ("n1-340-48-tpu", "n2d-48-24-v5lite-tpu") as machine types; they are
+ * not Compute Engine machine types one can create, so they are not specs.
+ */
+const TPU_HOST = /^n\d+d?-\d+-\d+(-\w+)?-tpu$/;
+
+/**
+ * Machine types with GPUs built in. SkyPilot writes their VM price without the GPUs and prices the
+ * GPUs as separate rows (empty InstanceType); `attachment` names the model those rows use.
+ */
+interface BuiltInGpu {
+  model: string;
+  attachment: string;
+  count: number;
+}
+
+const G2_L4_COUNT: Record<string, number> = { 4: 1, 8: 1, 12: 1, 16: 1, 32: 1, 24: 2, 48: 4, 96: 8 };
+
+const BUILT_IN_FAMILIES: { pattern: RegExp; model: string; attachment: string }[] = [
+  { pattern: /^a2-(highgpu|megagpu)-(\d+)g$/, model: 'A100', attachment: 'A100' },
+  { pattern: /^a2-ultragpu-(\d+)g$/, model: 'A100-80GB', attachment: 'A100-80GB' },
+  { pattern: /^a3-(highgpu|edgegpu)-(\d+)g(-nolssd)?$/, model: 'H100', attachment: 'H100' },
+  { pattern: /^a3-megagpu-(\d+)g$/, model: 'H100', attachment: 'H100-MEGA' },
+  { pattern: /^a3-ultragpu-(\d+)g(-nolssd)?$/, model: 'H200', attachment: 'H200' },
+  { pattern: /^a4-highgpu-(\d+)g$/, model: 'B200', attachment: 'B200' },
+];
+
+/** GPU model and count from a machine type name, only for families whose layout is fixed. */
+export function gcpBuiltInGpu(name: string): BuiltInGpu | undefined {
+  const g2 = /^g2-standard-(\d+)$/.exec(name);
+  if (g2?.[1]) {
+    const count = G2_L4_COUNT[g2[1]];
+    return count ? { model: 'L4', attachment: 'L4', count } : undefined;
+  }
+  for (const family of BUILT_IN_FAMILIES) {
+    const match = family.pattern.exec(name);
+    if (!match) continue;
+    // The GPU count is the number before "g" ("a2-highgpu-4g" = 4).
+    const count = Number(/-(\d+)g(-nolssd)?$/.exec(name)?.[1]);
+    if (Number.isInteger(count) && count > 0)
+      return { model: family.model, attachment: family.attachment, count };
+  }
+  return undefined;
+}
+
+export function gcpArch(name: string): Arch {
+  return ARM_SERIES.test(name) ? 'arm64' : 'x86_64';
+}
+
+interface Attachment {
+  price: number | null;
+  spot: number | null;
+  memoryGiBPerGpu: number | null;
+}
+
+interface MachineRow {
+  vcpu: number;
+  memoryGiB: number;
+  builtIn: BuiltInGpu | undefined;
+}
+
+/**
+ * GCP from anycloud-sh's SkyPilot-format catalog. Rows are per zone; specs are per (machine type,
+ * region) with `zones` listing where the type is offered and the lowest zone price. For types with
+ * built-in GPUs the price is VM + GPUs, as SkyPilot itself adds them.
+ */
+export function loadGcpSpecs(): SourceResult {
+  const table = readDataCsv(FILE);
+  const tally = new SourceTally(SOURCE, 'gcp');
+  const column = {
+    type: table.column('InstanceType'),
+    vcpu: table.column('vCPUs'),
+    memory: table.column('MemoryGiB'),
+    acceleratorName: table.column('AcceleratorName'),
+    acceleratorCount: table.column('AcceleratorCount'),
+    gpuInfo: table.column('GpuInfo'),
+    region: table.column('Region'),
+    zone: table.column('AvailabilityZone'),
+    price: table.column('Price'),
+    spot: table.column('SpotPrice'),
+  };
+
+  // First pass: GPU attachment prices, by zone and by region (fallback when a zone lacks one).
+  const attachmentsByZone = new Map<string, Attachment>();
+  const attachmentsByRegion = new Map<string, Attachment>();
+  for (const row of table.rows) {
+    if (cell(row, column.type) !== '') continue;
+    const key = `${cell(row, column.acceleratorName)}|${numberCell(row, column.acceleratorCount)}`;
+    const mebibytes = /SizeInMiB'?:\s*(\d+)/.exec(cell(row, column.gpuInfo))?.[1];
+    const attachment: Attachment = {
+      price: numberCell(row, column.price),
+      spot: numberCell(row, column.spot),
+      memoryGiBPerGpu: mebibytes ? Number(mebibytes) / 1024 : null,
+    };
+    attachmentsByZone.set(`${cell(row, column.zone)}|${key}`, attachment);
+    const regionKey = `${cell(row, column.region)}|${key}`;
+    const regional = attachmentsByRegion.get(regionKey);
+    attachmentsByRegion.set(
+      regionKey,
+      regional
+        ? {
+            ...regional,
+            price: minOf(regional.price, attachment.price),
+            spot: minOf(regional.spot, attachment.spot),
+          }
+        : attachment,
+    );
+  }
+
+  const collapser = new ZoneCollapser<MachineRow>();
+  // ~400 machine types over ~29,000 rows: classify each name once.
+  const builtInByName = new Map<string, BuiltInGpu | undefined>();
+  for (const row of table.rows) {
+    tally.rowsRead++;
+    const name = cell(row, column.type);
+    if (name === '') {
+      tally.skip('GPU/TPU attachment price row (not a machine type)');
+      continue;
+    }
+    if (name.endsWith('-tpu') && TPU_HOST.test(name)) {
+      tally.skip('TPU host VM (not a Compute Engine machine type)');
+      continue;
+    }
+    const vcpu = numberCell(row, column.vcpu);
+    const memoryGiB = numberCell(row, column.memory);
+    if (!vcpu || !memoryGiB || vcpu <= 0 || memoryGiB <= 0) {
+      tally.skip('no vCPU or memory');
+      continue;
+    }
+    const region = cell(row, column.region);
+    const zone = cell(row, column.zone);
+    let builtIn = builtInByName.get(name);
+    if (builtIn === undefined && !builtInByName.has(name)) {
+      builtIn = gcpBuiltInGpu(name);
+      builtInByName.set(name, builtIn);
+    }
+    let price = numberCell(row, column.price);
+    let spot = numberCell(row, column.spot);
+    if (builtIn) {
+      const key = `${builtIn.attachment}|${builtIn.count}`;
+      const attachment =
+        attachmentsByZone.get(`${zone}|${key}`) ?? attachmentsByRegion.get(`${region}|${key}`);
+      // Without the GPU part a price would be far too low; unknown is more honest.
+      price = price !== null && attachment?.price != null ? roundTo(price + attachment.price, 5) : null;
+      spot = spot !== null && attachment?.spot != null ? roundTo(spot + attachment.spot, 5) : null;
+    }
+    collapser.add(name, region, zone, price, spot, { vcpu, memoryGiB, builtIn });
+  }
+
+  const specs: Spec[] = [];
+  for (const entry of collapser.entries()) {
+    const { builtIn } = entry.extra;
+    let gpu: Gpu | null = null;
+    if (builtIn) {
+      const attachment = attachmentsByRegion.get(`${entry.region}|${builtIn.attachment}|${builtIn.count}`);
+      const perGpu = attachment?.memoryGiBPerGpu;
+      gpu = makeGpu({
+        model: builtIn.model,
+        count: builtIn.count,
+        totalMemoryGiB: perGpu ? roundTo(perGpu * builtIn.count, 3) : null,
+        manufacturer: 'NVIDIA',
+      });
+    }
+    const spec = makeSpec(
+      {
+        provider: 'gcp',
+        region: entry.region,
+        name: entry.name,
+        vcpu: entry.extra.vcpu,
+        memoryGiB: entry.extra.memoryGiB,
+        arch: gcpArch(entry.name),
+        gpu,
+        pricePerHour: entry.price,
+        spotPricePerHour: entry.spot,
+        currency: 'USD',
+        zones: entry.zones,
+        source: SOURCE,
+        fetchedAt: FETCHED_AT.anycloud,
+      },
+      tally,
+    );
+    if (spec) specs.push(spec);
+  }
+  return { specs, tally };
+}
