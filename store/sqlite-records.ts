@@ -26,6 +26,9 @@ interface WrittenRow {
 type Parameter = string | number | null;
 
 const COLUMNS = 'namespace, kind, id, data, revision, created_at, updated_at';
+/** Listed rows come back as arrays: building a keyed object per row costs more than the query. */
+const LIST_COLUMNS = 'id, data, revision, created_at, updated_at';
+type ListRow = [id: string, data: string, revision: number, createdAt: string, updatedAt: string];
 /** Queries differ by which filters they use; keep a bounded set of prepared variants. */
 const QUERY_CACHE_SIZE = 200;
 
@@ -75,9 +78,20 @@ export class SqliteRecords {
   }
 
   list<T>(query: CheckedQuery): StoredRecord<T>[] {
-    const { sql, parameters } = buildSelect(query, COLUMNS);
-    const rows = this.#prepared(sql).all(...parameters) as RecordRow[];
-    return rows.map((row) => toRecord<T>(row));
+    const { namespace, kind } = query;
+    const { sql, parameters } = buildSelect(query, LIST_COLUMNS);
+    const rows = this.#prepared(sql)
+      .raw(true)
+      .all(...parameters) as ListRow[];
+    return rows.map(([id, data, revision, createdAt, updatedAt]) => ({
+      namespace,
+      kind,
+      id,
+      data: JSON.parse(data) as T,
+      revision,
+      createdAt,
+      updatedAt,
+    }));
   }
 
   count(query: CheckedQuery): number {

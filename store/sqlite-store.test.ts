@@ -117,6 +117,15 @@ describe('SqliteStore file', () => {
     expect(() => validateMigrations([first, { ...first, version: 2 }])).toThrow(/used twice/);
   });
 
+  it('opens a private in-memory database for ":memory:"', async () => {
+    const store = await openStore({ file: ':memory:' });
+    expect(store.location).toBe(':memory:');
+    await store.insert('n', 'k', 'a', { n: 1 });
+    expect(await store.count({ namespace: 'n', kind: 'k' })).toBe(1);
+    expect(await store.schemaVersion()).toBe(latestSchemaVersion());
+    await store.close();
+  });
+
   it('lists through the primary key: no full scan and no sort', async () => {
     const file = join(directories.create(), 's2a.db');
     await (await openStore({ file })).close();

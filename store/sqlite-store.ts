@@ -27,7 +27,13 @@ import {
 import { SqliteRecords } from './sqlite-records.ts';
 import type { RecordQuery, Repository, Store, StoredRecord } from './types.ts';
 import { StoreBusyError, StoreError, StoreUsageError } from './types.ts';
-import { checkAddress, checkExpectedRevision, checkQuery, serialiseData } from './validation.ts';
+import {
+  checkAddress,
+  checkExpectedRevision,
+  checkNamespace,
+  checkQuery,
+  serialiseData,
+} from './validation.ts';
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 /**
@@ -99,7 +105,7 @@ abstract class RecordOperations implements Repository {
   }
 
   async deleteNamespace(namespace: string): Promise<number> {
-    checkAddress(namespace, 'any');
+    checkNamespace(namespace);
     return this.write((records) => records.deleteNamespace(namespace));
   }
 }

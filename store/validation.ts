@@ -21,6 +21,10 @@ export interface CheckedQuery {
   limit: number | undefined;
 }
 
+export function checkNamespace(namespace: string): void {
+  checkName('namespace', namespace);
+}
+
 export function checkAddress(namespace: string, kind: string, id?: string): void {
   checkName('namespace', namespace);
   checkName('kind', kind);
