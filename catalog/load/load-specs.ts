@@ -12,7 +12,7 @@ import { loadOpenStackSpecs } from './specs/openstack.ts';
 export interface ProviderSpecsReport {
   /** Specs loadSpecs() returns for the provider. */
   specs: number;
-  /** Rows whose region is not an enabled cloudinfo.yaml region of the provider. */
+  /** Rows (GCP, IBM: type-region pairs) whose region is not an enabled cloudinfo.yaml region. */
   droppedUnknownRegion: number;
   unknownRegions: string[];
   /** Rows whose id an earlier (higher-priority) source already produced. */
@@ -53,10 +53,11 @@ function load(): LoadedSpecs {
   const regionCodes = regionCodesByProvider();
   const current = loadCloudBaristaSpecs(CURRENT_SOURCE, regionCodes);
   const legacy = loadCloudBaristaSpecs(LEGACY_SOURCE, regionCodes);
-  const aws = loadAwsSpecs();
-  const azure = loadAzureSpecs();
-  const gcp = loadGcpSpecs();
-  const ibm = loadIbmSpecs();
+  const known = (provider: ProviderId): ReadonlySet<string> => regionCodes.get(provider) ?? new Set();
+  const aws = loadAwsSpecs(known('aws'));
+  const azure = loadAzureSpecs(known('azure'));
+  const gcp = loadGcpSpecs(known('gcp'));
+  const ibm = loadIbmSpecs(known('ibm'));
   const openstack = loadOpenStackSpecs(regions);
 
   const byProvider = Object.fromEntries(
@@ -84,11 +85,6 @@ function load(): LoadedSpecs {
   for (const list of ordered) {
     for (const spec of list) {
       const report = byProvider[spec.provider];
-      if (!regionCodes.get(spec.provider)?.has(spec.region)) {
-        report.droppedUnknownRegion++;
-        if (!report.unknownRegions.includes(spec.region)) report.unknownRegions.push(spec.region);
-        continue;
-      }
       if (byId.has(spec.id)) {
         report.droppedDuplicate++;
         continue;
@@ -102,7 +98,6 @@ function load(): LoadedSpecs {
       report.specs++;
     }
   }
-  for (const report of Object.values(byProvider)) report.unknownRegions.sort();
   const specs = [...byId.values()];
   const sources = [
     aws.tally,
@@ -113,6 +108,15 @@ function load(): LoadedSpecs {
     ...legacy.tallies,
     openstack.tally,
   ].map((tally) => tally.report());
+  // Sources drop rows for regions that are not enabled before building specs; gather those counts.
+  for (const source of sources) {
+    const report = byProvider[source.provider];
+    for (const [region, count] of Object.entries(source.unknownRegions)) {
+      report.droppedUnknownRegion += count;
+      if (!report.unknownRegions.includes(region)) report.unknownRegions.push(region);
+    }
+  }
+  for (const report of Object.values(byProvider)) report.unknownRegions.sort();
   return { specs, report: { total: specs.length, byProvider, sources } };
 }
 

@@ -11,9 +11,9 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * AWS from the composite catalog: one row per (instance type, region), Linux on-demand USD prices,
  * spot only for accelerator types. Mac and i386 rows are dropped (s2a runs Linux on x86_64/arm64).
  */
-export function loadAwsSpecs(): SourceResult {
+export function loadAwsSpecs(knownRegions: ReadonlySet<string>): SourceResult {
   const table = readDataCsv(FILE);
-  const tally = new SourceTally(SOURCE, 'aws');
+  const tally = new SourceTally(SOURCE, 'aws', knownRegions);
   const column = {
     type: table.column('InstanceType'),
     vcpu: table.column('vCPUs'),
@@ -31,6 +31,8 @@ export function loadAwsSpecs(): SourceResult {
   const specs: Spec[] = [];
   for (const row of table.rows) {
     tally.rowsRead++;
+    const region = cell(row, column.region);
+    if (!tally.acceptsRegion(region)) continue;
     const arch = cell(row, column.arch);
     if (arch !== 'x86_64' && arch !== 'arm64') {
       tally.skip(`arch ${arch || '(empty)'}`);
@@ -57,7 +59,7 @@ export function loadAwsSpecs(): SourceResult {
     const spec = makeSpec(
       {
         provider: 'aws',
-        region: cell(row, column.region),
+        region,
         name: cell(row, column.type),
         vcpu,
         memoryGiB,

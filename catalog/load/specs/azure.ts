@@ -37,9 +37,9 @@ function archOf(name: string, cache: Map<string, Arch>): Arch {
 }
 
 /** Azure from anycloud-sh's SkyPilot-format catalog: one row per (size, region), no zone column. */
-export function loadAzureSpecs(): SourceResult {
+export function loadAzureSpecs(knownRegions: ReadonlySet<string>): SourceResult {
   const table = readDataCsv(FILE);
-  const tally = new SourceTally(SOURCE, 'azure');
+  const tally = new SourceTally(SOURCE, 'azure', knownRegions);
   const column = {
     type: table.column('InstanceType'),
     acceleratorName: table.column('AcceleratorName'),
@@ -55,6 +55,8 @@ export function loadAzureSpecs(): SourceResult {
   const archByName = new Map<string, Arch>();
   for (const row of table.rows) {
     tally.rowsRead++;
+    const region = cell(row, column.region);
+    if (!tally.acceptsRegion(region)) continue;
     const name = cell(row, column.type);
     const vcpu = numberCell(row, column.vcpu);
     const memoryGiB = numberCell(row, column.memory);
@@ -71,7 +73,7 @@ export function loadAzureSpecs(): SourceResult {
     const spec = makeSpec(
       {
         provider: 'azure',
-        region: cell(row, column.region),
+        region,
         name,
         vcpu,
         memoryGiB,

@@ -48,7 +48,7 @@ export function loadCloudBaristaSpecs(
   const tallyOf = (provider: ProviderId): SourceTally => {
     let tally = tallies.get(provider);
     if (!tally) {
-      tally = new SourceTally(source, provider);
+      tally = new SourceTally(source, provider, regionCodes.get(provider) ?? new Set());
       tallies.set(provider, tally);
     }
     return tally;
@@ -82,6 +82,7 @@ export function loadCloudBaristaSpecs(
     const regions = mapRegionName(regionName, regionCodes.get(provider) ?? new Set());
     if (regionName.toLowerCase() === 'all') tally.note('specs expanded from region "all"', regions.length);
     for (const region of regions) {
+      if (!tally.acceptsRegion(region)) continue;
       const spec = makeSpec(
         {
           provider,

@@ -28,11 +28,28 @@ export class SourceTally {
   readonly skipped: Record<string, number> = {};
   /** Informational counts that are not drops, e.g. rows expanded to several regions. */
   readonly notes: Record<string, number> = {};
+  /** Rows dropped because their region is not an enabled region, by region code. */
+  readonly unknownRegions: Record<string, number> = {};
 
   constructor(
     readonly source: string,
     readonly provider: ProviderId,
+    private readonly knownRegions: ReadonlySet<string>,
   ) {}
+
+  /**
+   * True when the region is one of loadRegions()'s for this provider; otherwise counts the row as
+   * dropped. Loaders call it before building anything, so rows for other regions cost little.
+   */
+  acceptsRegion(region: string): boolean {
+    if (this.knownRegions.has(region)) return true;
+    this.unknownRegions[region] = (this.unknownRegions[region] ?? 0) + 1;
+    return false;
+  }
+
+  isKnownRegion(region: string): boolean {
+    return this.knownRegions.has(region);
+  }
 
   skip(reason: string, count = 1): void {
     this.skipped[reason] = (this.skipped[reason] ?? 0) + count;
@@ -50,6 +67,7 @@ export class SourceTally {
       specsBuilt: this.specsBuilt,
       skipped: { ...this.skipped },
       notes: { ...this.notes },
+      unknownRegions: { ...this.unknownRegions },
     };
   }
 }
@@ -61,6 +79,7 @@ export interface SourceReport {
   specsBuilt: number;
   skipped: Record<string, number>;
   notes: Record<string, number>;
+  unknownRegions: Record<string, number>;
 }
 
 /** What every spec source produces: specs in priority order plus its tally. */
@@ -69,8 +88,13 @@ export interface SourceResult {
   tally: SourceTally;
 }
 
-/** Builds a spec with its id, or returns undefined (and counts why) when a part cannot be an id part. */
+/**
+ * Builds a spec with its id, or returns undefined (and counts why) when a part cannot be an id part.
+ * The region must already have passed tally.acceptsRegion().
+ */
 export function makeSpec(fields: Omit<Spec, 'id'>, tally: SourceTally): Spec | undefined {
+  if (!tally.isKnownRegion(fields.region))
+    throw new Error(`${tally.source}: region ${fields.region} was not checked`);
   if (fields.name.includes(ID_SEPARATOR) || fields.region.includes(ID_SEPARATOR)) {
     tally.skip('name or region contains "+"');
     return undefined;

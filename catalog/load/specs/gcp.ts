@@ -75,9 +75,9 @@ interface MachineRow {
  * region) with `zones` listing where the type is offered and the lowest zone price. For types with
  * built-in GPUs the price is VM + GPUs, as SkyPilot itself adds them.
  */
-export function loadGcpSpecs(): SourceResult {
+export function loadGcpSpecs(knownRegions: ReadonlySet<string>): SourceResult {
   const table = readDataCsv(FILE);
-  const tally = new SourceTally(SOURCE, 'gcp');
+  const tally = new SourceTally(SOURCE, 'gcp', knownRegions);
   const column = {
     type: table.column('InstanceType'),
     vcpu: table.column('vCPUs'),
@@ -121,6 +121,7 @@ export function loadGcpSpecs(): SourceResult {
   const collapser = new ZoneCollapser<MachineRow>();
   // ~400 machine types over ~29,000 rows: classify each name once.
   const builtInByName = new Map<string, BuiltInGpu | undefined>();
+  const unknownRegionRows = new Set<string>();
   for (const row of table.rows) {
     tally.rowsRead++;
     const name = cell(row, column.type);
@@ -132,13 +133,18 @@ export function loadGcpSpecs(): SourceResult {
       tally.skip('TPU host VM (not a Compute Engine machine type)');
       continue;
     }
+    const region = cell(row, column.region);
+    // Zone rows collapse into one spec, so the drop is counted once per (type, region) below.
+    if (!tally.isKnownRegion(region)) {
+      unknownRegionRows.add(`${name} ${region}`);
+      continue;
+    }
     const vcpu = numberCell(row, column.vcpu);
     const memoryGiB = numberCell(row, column.memory);
     if (!vcpu || !memoryGiB || vcpu <= 0 || memoryGiB <= 0) {
       tally.skip('no vCPU or memory');
       continue;
     }
-    const region = cell(row, column.region);
     const zone = cell(row, column.zone);
     let builtIn = builtInByName.get(name);
     if (builtIn === undefined && !builtInByName.has(name)) {
@@ -158,6 +164,7 @@ export function loadGcpSpecs(): SourceResult {
     collapser.add(name, region, zone, price, spot, { vcpu, memoryGiB, builtIn });
   }
 
+  for (const key of unknownRegionRows) tally.acceptsRegion(key.slice(key.indexOf(' ') + 1));
   const specs: Spec[] = [];
   for (const entry of collapser.entries()) {
     const { builtIn } = entry.extra;

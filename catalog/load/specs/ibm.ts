@@ -17,9 +17,9 @@ interface IbmRow {
  * IBM VPC profiles from SkyPilot's v5 catalog (two profiles, per zone). Some rows have an empty
  * Region; the zone names it ("us-south-2" is in "us-south").
  */
-export function loadIbmSpecs(): SourceResult {
+export function loadIbmSpecs(knownRegions: ReadonlySet<string>): SourceResult {
   const table = readDataCsv(FILE);
-  const tally = new SourceTally(SOURCE, 'ibm');
+  const tally = new SourceTally(SOURCE, 'ibm', knownRegions);
   const column = {
     type: table.column('InstanceType'),
     acceleratorName: table.column('AcceleratorName'),
@@ -52,6 +52,7 @@ export function loadIbmSpecs(): SourceResult {
   }
   const specs: Spec[] = [];
   for (const entry of collapser.entries()) {
+    if (!tally.acceptsRegion(entry.region)) continue;
     const { acceleratorName, acceleratorCount } = entry.extra;
     const spec = makeSpec(
       {

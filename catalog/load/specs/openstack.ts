@@ -17,7 +17,11 @@ const DEFAULT_FLAVORS: { name: string; vcpu: number; memoryGiB: number }[] = [
 ];
 
 export function loadOpenStackSpecs(regions: readonly Region[]): SourceResult {
-  const tally = new SourceTally(OPENSTACK_SOURCE, 'openstack');
+  const tally = new SourceTally(
+    OPENSTACK_SOURCE,
+    'openstack',
+    new Set(regions.filter((region) => region.provider === 'openstack').map((region) => region.code)),
+  );
   const specs: Spec[] = [];
   for (const region of regions) {
     if (region.provider !== 'openstack') continue;
