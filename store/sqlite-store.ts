@@ -213,6 +213,8 @@ export class SqliteStore extends RecordOperations implements Store {
       }
       database.pragma('synchronous = NORMAL');
       database.pragma('foreign_keys = ON');
+      // Truncate the WAL after checkpoints instead of leaving it at its largest size.
+      database.pragma('journal_size_limit = 67108864');
       await migrate(database, migrations, location, busyTimeoutMs);
       return new SqliteStore(database, location, busyTimeoutMs);
     } catch (error) {

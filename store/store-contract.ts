@@ -331,13 +331,24 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
 
       it('filters by id prefix with non-ASCII characters', async () => {
-        for (const id of ['서울-1', '서울-2', '서울', '서울시', '부산-1', 'z'])
+        for (const id of ['서울-1', '서울-2', '서울', '서울시', '부산-1', 'z', '🚀-1', '\uFFFD', '🚀🚀']) {
           await store.insert('n', 'k', id, {});
+        }
         expect(ids(await store.list({ namespace: 'n', kind: 'k', idPrefix: '서울-' }))).toEqual([
           '서울-1',
           '서울-2',
         ]);
         expect(await store.count({ namespace: 'n', kind: 'k', idPrefix: '서울' })).toBe(4);
+        expect(ids(await store.list({ namespace: 'n', kind: 'k', idPrefix: '🚀' }))).toEqual([
+          '🚀-1',
+          '🚀🚀',
+        ]);
+        // Code point order: U+FFFD sorts before U+1F680, although its UTF-16 unit is larger.
+        expect(ids(await store.list({ namespace: 'n', kind: 'k' })).slice(-3)).toEqual([
+          '\uFFFD',
+          '🚀-1',
+          '🚀🚀',
+        ]);
       });
 
       it('filters on a string field', async () => {
