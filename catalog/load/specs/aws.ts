@@ -1,7 +1,7 @@
 import type { Arch, Spec } from '../../../drivers/spec/index.ts';
 import { cell, numberCell, readDataCsv } from '../data-files.ts';
 import { makeGpu } from '../gpu.ts';
-import { FETCHED_AT, makeSpec, type SourceResult, SourceTally } from './common.ts';
+import { FETCHED_AT, type SourceResult, SourceTally, specId } from './common.ts';
 
 const SOURCE = 'aws-ec2-catalog';
 const FILE = 'aws-ec2-catalog/aws_ec2_catalog_by_region.csv';
@@ -56,11 +56,14 @@ export function loadAwsSpecs(knownRegions: ReadonlySet<string>): SourceResult {
           })
         : null;
     const priceAsOf = cell(row, column.priceAsOf);
-    const spec = makeSpec(
-      {
+    const name = cell(row, column.type);
+    const id = specId('aws', region, name, tally);
+    if (id) {
+      specs.push({
+        id,
         provider: 'aws',
         region,
-        name: cell(row, column.type),
+        name,
         vcpu,
         memoryGiB,
         arch: arch satisfies Arch,
@@ -71,10 +74,8 @@ export function loadAwsSpecs(knownRegions: ReadonlySet<string>): SourceResult {
         source: SOURCE,
         // SkyPilot-priced rows say "skypilot-catalog@<commit>" rather than a date.
         fetchedAt: ISO_DATE.test(priceAsOf) ? priceAsOf : FETCHED_AT.skypilot,
-      },
-      tally,
-    );
-    if (spec) specs.push(spec);
+      });
+    }
   }
   return { specs, tally };
 }

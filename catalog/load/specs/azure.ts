@@ -1,7 +1,7 @@
 import type { Arch, Spec } from '../../../drivers/spec/index.ts';
 import { cell, numberCell, readDataCsv } from '../data-files.ts';
 import { makeGpu } from '../gpu.ts';
-import { FETCHED_AT, makeSpec, type SourceResult, SourceTally } from './common.ts';
+import { FETCHED_AT, type SourceResult, SourceTally, specId } from './common.ts';
 
 const SOURCE = 'anycloud-sh-catalog';
 const FILE = 'anycloud-sh-catalog/azure/vms.csv';
@@ -70,8 +70,10 @@ export function loadAzureSpecs(knownRegions: ReadonlySet<string>): SourceResult 
       acceleratorName && acceleratorCount && acceleratorCount > 0
         ? makeGpu({ model: acceleratorName, count: acceleratorCount })
         : null;
-    const spec = makeSpec(
-      {
+    const id = specId('azure', region, name, tally);
+    if (id) {
+      specs.push({
+        id,
         provider: 'azure',
         region,
         name,
@@ -84,10 +86,8 @@ export function loadAzureSpecs(knownRegions: ReadonlySet<string>): SourceResult 
         currency: 'USD',
         source: SOURCE,
         fetchedAt: FETCHED_AT.anycloud,
-      },
-      tally,
-    );
-    if (spec) specs.push(spec);
+      });
+    }
   }
   return { specs, tally };
 }

@@ -2,7 +2,7 @@ import type { Gpu, ProviderId, Spec } from '../../../drivers/spec/index.ts';
 import { mapRegionName, providerFromCloudBaristaName } from '../cloud-barista-names.ts';
 import { cell, numberCell, readDataCsv } from '../data-files.ts';
 import { makeGpu } from '../gpu.ts';
-import { FETCHED_AT, makeSpec, SourceTally } from './common.ts';
+import { FETCHED_AT, SourceTally, specId } from './common.ts';
 import { shapeFromName } from './shapes.ts';
 
 export const CURRENT_SOURCE = 'cb-tumblebug-assets';
@@ -83,8 +83,10 @@ export function loadCloudBaristaSpecs(
     if (regionName.toLowerCase() === 'all') tally.note('specs expanded from region "all"', regions.length);
     for (const region of regions) {
       if (!tally.acceptsRegion(region)) continue;
-      const spec = makeSpec(
-        {
+      const id = specId(provider, region, name, tally);
+      if (id) {
+        specs.push({
+          id,
           provider,
           region,
           name,
@@ -99,10 +101,8 @@ export function loadCloudBaristaSpecs(
           source,
           fetchedAt:
             source === CURRENT_SOURCE ? FETCHED_AT.cloudBaristaCurrent : FETCHED_AT.cloudBaristaLegacy,
-        },
-        tally,
-      );
-      if (spec) specs.push(spec);
+        });
+      }
     }
   }
   return { specs, tallies: [...tallies.values()] };

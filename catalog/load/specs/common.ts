@@ -89,18 +89,24 @@ export interface SourceResult {
 }
 
 /**
- * Builds a spec with its id, or returns undefined (and counts why) when a part cannot be an id part.
- * The region must already have passed tally.acceptsRegion().
+ * The id `provider+region+name` for a spec about to be built, counted as built; undefined (and
+ * counted as skipped) when a part cannot be an id part. The region must have passed acceptsRegion().
+ * Loaders put the id straight into the spec's object literal: copying 75,000 objects to add it
+ * afterwards cost a tenth of the load time.
  */
-export function makeSpec(fields: Omit<Spec, 'id'>, tally: SourceTally): Spec | undefined {
-  if (!tally.isKnownRegion(fields.region))
-    throw new Error(`${tally.source}: region ${fields.region} was not checked`);
-  if (fields.name.includes(ID_SEPARATOR) || fields.region.includes(ID_SEPARATOR)) {
+export function specId(
+  provider: ProviderId,
+  region: string,
+  name: string,
+  tally: SourceTally,
+): string | undefined {
+  if (!tally.isKnownRegion(region)) throw new Error(`${tally.source}: region ${region} was not checked`);
+  if (name.includes(ID_SEPARATOR) || region.includes(ID_SEPARATOR)) {
     tally.skip('name or region contains "+"');
     return undefined;
   }
   tally.specsBuilt++;
-  return { id: resourceId(fields.provider, fields.region, fields.name), ...fields };
+  return resourceId(provider, region, name);
 }
 
 /** Collapses per-zone rows into one per (name, region): zones collected, lowest prices kept. */

@@ -1,7 +1,7 @@
 import type { Arch, Gpu, Spec } from '../../../drivers/spec/index.ts';
 import { cell, numberCell, readDataCsv } from '../data-files.ts';
 import { makeGpu, roundTo } from '../gpu.ts';
-import { FETCHED_AT, makeSpec, minOf, type SourceResult, SourceTally, ZoneCollapser } from './common.ts';
+import { FETCHED_AT, minOf, type SourceResult, SourceTally, specId, ZoneCollapser } from './common.ts';
 
 const SOURCE = 'anycloud-sh-catalog';
 const FILE = 'anycloud-sh-catalog/gcp/vms.csv';
@@ -179,8 +179,10 @@ export function loadGcpSpecs(knownRegions: ReadonlySet<string>): SourceResult {
         manufacturer: 'NVIDIA',
       });
     }
-    const spec = makeSpec(
-      {
+    const id = specId('gcp', entry.region, entry.name, tally);
+    if (id) {
+      specs.push({
+        id,
         provider: 'gcp',
         region: entry.region,
         name: entry.name,
@@ -194,10 +196,8 @@ export function loadGcpSpecs(knownRegions: ReadonlySet<string>): SourceResult {
         zones: entry.zones,
         source: SOURCE,
         fetchedAt: FETCHED_AT.anycloud,
-      },
-      tally,
-    );
-    if (spec) specs.push(spec);
+      });
+    }
   }
   return { specs, tally };
 }

@@ -1,7 +1,7 @@
 import type { Spec } from '../../../drivers/spec/index.ts';
 import { cell, numberCell, readDataCsv } from '../data-files.ts';
 import { makeGpu } from '../gpu.ts';
-import { FETCHED_AT, makeSpec, type SourceResult, SourceTally, ZoneCollapser } from './common.ts';
+import { FETCHED_AT, type SourceResult, SourceTally, specId, ZoneCollapser } from './common.ts';
 
 const SOURCE = 'skypilot-catalog';
 const FILE = 'skypilot-catalog/catalogs/v5/ibm/vms.csv';
@@ -54,8 +54,10 @@ export function loadIbmSpecs(knownRegions: ReadonlySet<string>): SourceResult {
   for (const entry of collapser.entries()) {
     if (!tally.acceptsRegion(entry.region)) continue;
     const { acceleratorName, acceleratorCount } = entry.extra;
-    const spec = makeSpec(
-      {
+    const id = specId('ibm', entry.region, entry.name, tally);
+    if (id) {
+      specs.push({
+        id,
         provider: 'ibm',
         region: entry.region,
         name: entry.name,
@@ -72,10 +74,8 @@ export function loadIbmSpecs(knownRegions: ReadonlySet<string>): SourceResult {
         zones: entry.zones,
         source: SOURCE,
         fetchedAt: FETCHED_AT.skypilot,
-      },
-      tally,
-    );
-    if (spec) specs.push(spec);
+      });
+    }
   }
   return { specs, tally };
 }

@@ -1,5 +1,5 @@
 import type { Region, Spec } from '../../../drivers/spec/index.ts';
-import { FETCHED_AT, makeSpec, type SourceResult, SourceTally } from './common.ts';
+import { FETCHED_AT, type SourceResult, SourceTally, specId } from './common.ts';
 
 export const OPENSTACK_SOURCE = 'openstack-default-flavors';
 
@@ -27,8 +27,10 @@ export function loadOpenStackSpecs(regions: readonly Region[]): SourceResult {
     if (region.provider !== 'openstack') continue;
     for (const flavor of DEFAULT_FLAVORS) {
       tally.rowsRead++;
-      const spec = makeSpec(
-        {
+      const id = specId('openstack', region.code, flavor.name, tally);
+      if (id) {
+        specs.push({
+          id,
           provider: 'openstack',
           region: region.code,
           name: flavor.name,
@@ -41,10 +43,8 @@ export function loadOpenStackSpecs(regions: readonly Region[]): SourceResult {
           currency: 'USD',
           source: OPENSTACK_SOURCE,
           fetchedAt: FETCHED_AT.cloudInfo,
-        },
-        tally,
-      );
-      if (spec) specs.push(spec);
+        });
+      }
     }
   }
   return { specs, tally };
