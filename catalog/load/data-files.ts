@@ -102,8 +102,10 @@ export function cell(row: readonly string[], index: number): string {
 
 /** A finite number from a cell, or null when the cell is empty or not a number. */
 export function numberCell(row: readonly string[], index: number): number | null {
-  const text = cell(row, index);
-  if (text === '') return null;
+  const text = row[index];
+  if (text === undefined || text === '') return null;
   const value = Number(text);
-  return Number.isFinite(value) ? value : null;
+  // Number(' ') is 0: a blank cell is no number.
+  if (!Number.isFinite(value) || (value === 0 && text.trim() === '')) return null;
+  return value;
 }

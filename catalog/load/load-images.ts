@@ -1,5 +1,5 @@
 import type { Arch, Image, ProviderId, Region, Spec } from '../../drivers/spec/index.ts';
-import { resourceId } from '../../drivers/spec/index.ts';
+import { regionId, resourceId } from '../../drivers/spec/index.ts';
 import { mapRegionName, providerFromCloudBaristaName } from './cloud-barista-names.ts';
 import { cell, readDataCsv } from './data-files.ts';
 import { loadRegions, regionCodesByProvider } from './load-regions.ts';
@@ -288,13 +288,25 @@ interface RegionNeeds {
 }
 
 function needsByRegion(specs: readonly Spec[]): Map<string, RegionNeeds> {
-  const needs = new Map<string, RegionNeeds>();
+  // Keyed by provider, then region: no key string per spec (there are ~75,000).
+  const byProvider = new Map<ProviderId, Map<string, RegionNeeds>>();
   for (const spec of specs) {
-    const key = `${spec.provider}+${spec.region}`;
-    const entry = needs.get(key) ?? { arm64: false, gpu: false };
+    let regions = byProvider.get(spec.provider);
+    if (!regions) {
+      regions = new Map();
+      byProvider.set(spec.provider, regions);
+    }
+    let entry = regions.get(spec.region);
+    if (!entry) {
+      entry = { arm64: false, gpu: false };
+      regions.set(spec.region, entry);
+    }
     if (spec.arch === 'arm64') entry.arm64 = true;
     if (spec.gpu) entry.gpu = true;
-    needs.set(key, entry);
+  }
+  const needs = new Map<string, RegionNeeds>();
+  for (const [provider, regions] of byProvider) {
+    for (const [region, entry] of regions) needs.set(regionId(provider, region), entry);
   }
   return needs;
 }
