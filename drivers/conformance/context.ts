@@ -35,7 +35,7 @@ import type { ConformanceHarness } from './harness.ts';
 import { withRetry } from './retry.ts';
 import { generateOpenSshEd25519PublicKey, openSshFingerprint, openSshKeyBody } from './ssh-key.ts';
 import { ResourceTracker } from './tracker.ts';
-import { waitForVmStatus } from './wait.ts';
+import { waitForVmStatus } from '../spec/wait.ts';
 
 export interface ConformanceTiming {
   statusTimeoutMs: number;

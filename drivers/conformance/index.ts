@@ -3,4 +3,4 @@ export type { ConformanceHarness, ConformanceOptions, Provocation, ProvokeHook }
 export { PROVOCATIONS } from './harness.ts';
 export { eventually, type RetryOptions, withRetry } from './retry.ts';
 export { generateOpenSshEd25519PublicKey, openSshFingerprint } from './ssh-key.ts';
-export { VmWaitError, type WaitForVmStatusOptions, waitForVmStatus } from './wait.ts';
+export { VmWaitError, type WaitForVmStatusOptions, waitForVmStatus } from '../spec/wait.ts';

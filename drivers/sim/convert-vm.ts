@@ -11,6 +11,7 @@ export interface StoredVm extends Omit<Vm, 'status' | 'statusSince' | 'statusRea
   diskPricePerGiBMonth: number;
   history: StatusEntry[];
   idempotencyKey?: string;
+  idempotencyFingerprint?: string;
 }
 
 /** The VM as callers see it at `now`: status derived from the timeline, addresses as clouds show them. */
@@ -25,10 +26,12 @@ export function toVm(stored: StoredVm, now: number): Vm {
     currency: _currency,
     diskPricePerGiBMonth: _disk,
     idempotencyKey: _key,
+    idempotencyFingerprint: _fingerprint,
     ...rest
   } = stored;
   // A stopped or terminated VM has released its public address, as on EC2 without an Elastic IP.
-  const hasPublicIp = current.status !== 'Terminated' && current.status !== 'Suspended' && current.status !== 'Failed';
+  const hasPublicIp =
+    current.status !== 'Terminated' && current.status !== 'Suspended' && current.status !== 'Failed';
   return {
     ...rest,
     status: current.status,

@@ -36,7 +36,10 @@ export const SimConfigSchema = z.object({
     .describe('Multiplies every latency: 0.01 makes a 40 s boot take 0.4 s'),
   seed: z.number().int().optional().describe('Seed for fault rates and ids, for repeatable runs'),
   rateLimits: z
-    .union([z.literal(false), z.partialRecord(ProviderIdSchema, z.object({ read: BucketSchema, mutate: BucketSchema }))])
+    .union([
+      z.literal(false),
+      z.partialRecord(ProviderIdSchema, z.object({ read: BucketSchema, mutate: BucketSchema })),
+    ])
     .default({})
     .describe('false turns API rate limits off; otherwise per-provider overrides of the profiles'),
   quotas: z
@@ -91,7 +94,9 @@ export function simConfigFromEnvironment(
     try {
       faults = JSON.parse(values.S2A_SIM_FAULTS) as unknown[];
     } catch {
-      throw new Error('S2A_SIM_FAULTS must be a JSON array of fault rules, e.g. [{"kind":"capacity","provider":"aws"}]');
+      throw new Error(
+        'S2A_SIM_FAULTS must be a JSON array of fault rules, e.g. [{"kind":"capacity","provider":"aws"}]',
+      );
     }
   }
   const input: SimConfigInput = {

@@ -11,7 +11,13 @@ import {
   VmSchema,
 } from '../spec/index.ts';
 import type { FaultRuleInput } from './sim-faults.ts';
-import { createNetworkStack, createSimTestContext, type SimTestContext, TEST_TAGS, vmRequest } from './testing/sim-test-kit.ts';
+import {
+  createNetworkStack,
+  createSimTestContext,
+  type SimTestContext,
+  TEST_TAGS,
+  vmRequest,
+} from './testing/sim-test-kit.ts';
 
 let context: SimTestContext;
 beforeEach(async () => {
@@ -47,7 +53,9 @@ describe('sim driver: VM lifecycle driven by time', () => {
     context.clock.advance(60_000);
     const second = context.driver('aws');
     expect((await second.getVm(vm.id)).status).toBe('Running');
-    expect((await second.listVms({ tags: { 's2a:mci': 'test-mci' } })).map((item) => item.id)).toEqual([vm.id]);
+    expect((await second.listVms({ tags: { 's2a:mci': 'test-mci' } })).map((item) => item.id)).toEqual([
+      vm.id,
+    ]);
   });
 
   it('suspends, resumes, reboots and terminates with per-provider latencies', async () => {
@@ -86,11 +94,31 @@ describe('sim driver: VM lifecycle driven by time', () => {
 
 describe('sim driver: validation like a real cloud', () => {
   it.each([
-    ['a spec of another region', { specId: 'aws+us-east-1+t3.medium' }, InvalidRequestError, /is in region us-east-1/],
+    [
+      'a spec of another region',
+      { specId: 'aws+us-east-1+t3.medium' },
+      InvalidRequestError,
+      /is in region us-east-1/,
+    ],
     ['an unknown spec', { specId: `aws+${SEOUL}+z9.huge` }, InvalidRequestError, /not offered/],
-    ['an image of another region', { imageId: 'aws+us-east-1+ami-0fc5d935ebf8bc3bc' }, NotFoundError, /images are regional/],
-    ['an arm64 image on an x86_64 spec', { imageId: `aws+${SEOUL}+ami-0f0e0d0c0b0a09081` }, InvalidRequestError, /arm64/],
-    ['a GPU spec in a zone that does not offer it', { specId: `aws+${SEOUL}+g5.xlarge`, zone: 'ap-northeast-2b' }, InvalidRequestError, /zone/],
+    [
+      'an image of another region',
+      { imageId: 'aws+us-east-1+ami-0fc5d935ebf8bc3bc' },
+      NotFoundError,
+      /images are regional/,
+    ],
+    [
+      'an arm64 image on an x86_64 spec',
+      { imageId: `aws+${SEOUL}+ami-0f0e0d0c0b0a09081` },
+      InvalidRequestError,
+      /arm64/,
+    ],
+    [
+      'a GPU spec in a zone that does not offer it',
+      { specId: `aws+${SEOUL}+g5.xlarge`, zone: 'ap-northeast-2b' },
+      InvalidRequestError,
+      /zone/,
+    ],
     ['a missing s2a tag', { tags: { 's2a:mci': 'x' } }, InvalidRequestError, /s2a:op/],
     ['an unknown key pair', { keyPairId: `aws+${SEOUL}+key-0000` }, NotFoundError, /key pair/],
   ])('refuses a VM with %s', async (_label, overrides, errorClass, message) => {
@@ -106,7 +134,10 @@ describe('sim driver: validation like a real cloud', () => {
     const stack = await createNetworkStack(driver, SEOUL);
     const attempt = driver.deleteVNet(stack.vNet.id);
     await expect(attempt).rejects.toBeInstanceOf(ProviderError);
-    await expect(attempt).rejects.toMatchObject({ retryable: true, context: { providerCode: 'DependencyViolation' } });
+    await expect(attempt).rejects.toMatchObject({
+      retryable: true,
+      context: { providerCode: 'DependencyViolation' },
+    });
     expect((await driver.getVNet(stack.vNet.id)).id).toBe(stack.vNet.id);
   });
 
@@ -154,7 +185,13 @@ describe('sim driver: limits and faults raise typed errors', () => {
   it('a timeout fault hangs, fails retryably, and with applied=true the VM exists anyway', async () => {
     const driver = context.driver('aws');
     const stack = await createNetworkStack(driver, SEOUL);
-    await driver.injectFault({ kind: 'timeout', operation: 'createVm', delayMs: 20, applied: true, times: 1 });
+    await driver.injectFault({
+      kind: 'timeout',
+      operation: 'createVm',
+      delayMs: 20,
+      applied: true,
+      times: 1,
+    });
     const error = await driver.createVm(vmRequest(stack)).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'PROVIDER_ERROR', retryable: true, details: { applied: true } });
     expect(await driver.listVms({ tags: TEST_TAGS })).toHaveLength(1);
@@ -171,9 +208,18 @@ describe('sim driver: limits and faults raise typed errors', () => {
 
   it('faults from configuration fire at their rate, repeatably with a seed', async () => {
     const outcomes = async () => {
-      const driver = context.driver('aws', { seed: 7, faults: [{ kind: 'error', operation: 'listRegions', rate: 0.5 }] });
+      const driver = context.driver('aws', {
+        seed: 7,
+        faults: [{ kind: 'error', operation: 'listRegions', rate: 0.5 }],
+      });
       const results: boolean[] = [];
-      for (let call = 0; call < 40; call++) results.push(await driver.listRegions().then(() => true, () => false));
+      for (let call = 0; call < 40; call++)
+        results.push(
+          await driver.listRegions().then(
+            () => true,
+            () => false,
+          ),
+        );
       return results;
     };
     const first = await outcomes();
@@ -183,7 +229,9 @@ describe('sim driver: limits and faults raise typed errors', () => {
   });
 
   it('throttles past the API rate limit with the time to wait', async () => {
-    const driver = context.driver('aws', { rateLimits: { aws: { read: { burst: 3, perSecond: 1 }, mutate: { burst: 3, perSecond: 1 } } } });
+    const driver = context.driver('aws', {
+      rateLimits: { aws: { read: { burst: 3, perSecond: 1 }, mutate: { burst: 3, perSecond: 1 } } },
+    });
     for (let call = 0; call < 3; call++) await driver.listVms({ region: SEOUL });
     const error = await driver.listVms({ region: SEOUL }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ThrottledError);
@@ -197,15 +245,22 @@ describe('sim driver: limits and faults raise typed errors', () => {
     const stack = await createNetworkStack(driver, SEOUL);
     await driver.createVm(vmRequest(stack, { name: 'one' }));
     await driver.createVm(vmRequest(stack, { name: 'two' }));
-    const error = await driver.createVm(vmRequest(stack, { name: 'three' })).catch((caught: unknown) => caught);
+    const error = await driver
+      .createVm(vmRequest(stack, { name: 'three' }))
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(QuotaError);
     expect(error).toMatchObject({ details: { quota: 'vCPU', limit: 4, used: 4, requested: 2 } });
   });
 
   it('has finite capacity per zone and spec, and a stopped VM must find room again to resume', async () => {
-    const driver = context.driver('aws', { capacity: { overrides: [{ spec: 'g5.xlarge', zone: 'ap-northeast-2a', units: 1 }] } });
+    const driver = context.driver('aws', {
+      capacity: { overrides: [{ spec: 'g5.xlarge', zone: 'ap-northeast-2a', units: 1 }] },
+    });
     const stack = await createNetworkStack(driver, SEOUL, 'ap-northeast-2a');
-    const request = vmRequest(stack, { specId: `aws+${SEOUL}+g5.xlarge`, imageId: `aws+${SEOUL}+ami-0123456789abcdef0` });
+    const request = vmRequest(stack, {
+      specId: `aws+${SEOUL}+g5.xlarge`,
+      imageId: `aws+${SEOUL}+ami-0123456789abcdef0`,
+    });
     const first = await driver.createVm({ ...request, name: 'gpu-1' });
     await expect(driver.createVm({ ...request, name: 'gpu-2' })).rejects.toBeInstanceOf(CapacityError);
     context.clock.advance(60_000);
@@ -222,9 +277,24 @@ describe('sim driver: limits and faults raise typed errors', () => {
 
   it('places a VM in the next zone when one zone is out (regional subnets)', async () => {
     const driver = context.driver('gcp');
-    const vNet = await driver.createVNet({ region: 'asia-northeast3', name: 'net', cidrBlock: '10.0.0.0/16', tags: TEST_TAGS });
-    const subnet = await driver.createSubnet({ vNetId: vNet.id, name: 'subnet', cidrBlock: '10.0.0.0/20', tags: TEST_TAGS });
-    const group = await driver.createSecurityGroup({ vNetId: vNet.id, name: 'ssh', rules: [], tags: TEST_TAGS });
+    const vNet = await driver.createVNet({
+      region: 'asia-northeast3',
+      name: 'net',
+      cidrBlock: '10.0.0.0/16',
+      tags: TEST_TAGS,
+    });
+    const subnet = await driver.createSubnet({
+      vNetId: vNet.id,
+      name: 'subnet',
+      cidrBlock: '10.0.0.0/20',
+      tags: TEST_TAGS,
+    });
+    const group = await driver.createSecurityGroup({
+      vNetId: vNet.id,
+      name: 'ssh',
+      rules: [],
+      tags: TEST_TAGS,
+    });
     const keyPair = await driver.createKeyPair({ region: 'asia-northeast3', name: 'key', tags: TEST_TAGS });
     await driver.injectFault({ kind: 'capacity', zone: 'asia-northeast3-a' });
     const request = {
@@ -238,7 +308,9 @@ describe('sim driver: limits and faults raise typed errors', () => {
       tags: TEST_TAGS,
     };
     expect((await driver.createVm(request)).zone).toBe('asia-northeast3-b');
-    await expect(driver.createVm({ ...request, name: 'pinned', zone: 'asia-northeast3-a' })).rejects.toBeInstanceOf(CapacityError);
+    await expect(
+      driver.createVm({ ...request, name: 'pinned', zone: 'asia-northeast3-a' }),
+    ).rejects.toBeInstanceOf(CapacityError);
   });
 });
 
@@ -254,7 +326,7 @@ describe('sim driver: billing and accounts', () => {
     expect(line?.computeCost).toBeCloseTo(0.052, 6);
     // 73 GiB × $0.08/GiB-month × (1 h + 40 s) / 730 h
     expect(line?.diskCost).toBeCloseTo((73 * 0.08 * (3_640_000 / 3_600_000)) / 730, 9);
-    expect(report.totals.USD).toBeCloseTo((line?.total ?? 0), 9);
+    expect(report.totals.USD).toBeCloseTo(line?.total ?? 0, 9);
   });
 
   it('keeps accounts apart', async () => {
@@ -272,6 +344,30 @@ describe('sim driver: billing and accounts', () => {
     expect(created.publicKey).toMatch(/^ssh-ed25519 AAAA/);
     const fetched = await driver.getKeyPair(created.id);
     expect(fetched).not.toHaveProperty('privateKey');
-    expect(JSON.stringify(await context.store.list({ namespace: 'sim/default', kind: 'key-pair' }))).not.toContain('PRIVATE KEY');
+    expect(
+      JSON.stringify(await context.store.list({ namespace: 'sim/default', kind: 'key-pair' })),
+    ).not.toContain('PRIVATE KEY');
+  });
+});
+
+describe('sim driver: idempotency keys', () => {
+  it('refuses a reused idempotency key with other parameters', async () => {
+    const driver = context.driver('aws');
+    await driver.createVNet({
+      region: SEOUL,
+      name: 'net',
+      cidrBlock: '10.0.0.0/16',
+      tags: TEST_TAGS,
+      idempotencyKey: 'k1',
+    });
+    await expect(
+      driver.createVNet({
+        region: SEOUL,
+        name: 'net',
+        cidrBlock: '10.9.0.0/16',
+        tags: TEST_TAGS,
+        idempotencyKey: 'k1',
+      }),
+    ).rejects.toThrow(/IdempotentParameterMismatch/);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Repository, Store } from '../../store/types.ts';
 import {
   type CloudDriver,
@@ -12,6 +13,7 @@ import {
   ImageQuerySchema,
   type KeyPair,
   type KeyPairCreated,
+  resourceId as makeResourceId,
   NotFoundError,
   type ProviderId,
   parseRequest,
@@ -30,15 +32,35 @@ import {
   VmFilterSchema,
   type VmStatus,
   type VNet,
-  resourceId as makeResourceId,
 } from '../spec/index.ts';
 import { type StoredVm, toVm } from './convert-vm.ts';
 import { type SimConfig, type SimConfigInput, SimConfigSchema } from './sim-config.ts';
 import { SimErrors } from './sim-errors.ts';
-import { type FaultCall, type FaultOperation, type FaultRule, type FaultRuleInput, FaultRuleSchema, faultMatches } from './sim-faults.ts';
+import {
+  type FaultCall,
+  type FaultRule,
+  type FaultRuleInput,
+  FaultRuleSchema,
+  faultMatches,
+} from './sim-faults.ts';
 import { newCspId, type ResourceKind } from './sim-ids.ts';
-import { applyAction, billedForCompute, holdsCapacity, type StatusEntry, statusAt, timeIn, type VmAction } from './sim-lifecycle.ts';
-import { cidrContains, cidrSize, cidrsOverlap, formatAddress, parseCidr, SIM_PUBLIC_RANGE } from './sim-network.ts';
+import {
+  applyAction,
+  billedForCompute,
+  holdsCapacity,
+  type StatusEntry,
+  statusAt,
+  timeIn,
+  type VmAction,
+} from './sim-lifecycle.ts';
+import {
+  cidrContains,
+  cidrSize,
+  cidrsOverlap,
+  formatAddress,
+  parseCidr,
+  SIM_PUBLIC_RANGE,
+} from './sim-network.ts';
 import { PROVIDER_PROFILES, type ProviderProfile } from './sim-profiles.ts';
 import { type BucketState, takeToken } from './sim-rate-limiter.ts';
 import { ProviderWorld, type SimWorld } from './sim-world.ts';
@@ -53,7 +75,7 @@ export interface SimDriverOptions {
   clock?: () => number;
 }
 
-type Stored<T> = T & { idempotencyKey?: string };
+type Stored<T> = T & { idempotencyKey?: string; idempotencyFingerprint?: string };
 type StoredSubnet = Stored<Subnet> & { nextHost: number };
 
 /** Kinds of record the sim keeps in the store, in its account's namespace. */
@@ -107,6 +129,16 @@ function mulberry32(seed: number): () => number {
     value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
     return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
   };
+}
+
+/** What an idempotent create was asked, so a reused key with other parameters can be refused. */
+function requestFingerprint(input: object): string {
+  const canonical = JSON.stringify(input, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([first], [second]) => first.localeCompare(second)))
+      : value,
+  );
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
 function sleep(milliseconds: number): Promise<void> {
@@ -186,7 +218,11 @@ export class SimDriver implements CloudDriver {
     return work();
   }
 
-  private async takeRateToken(operation: string, region: string | undefined, mutating: boolean): Promise<void> {
+  private async takeRateToken(
+    operation: string,
+    region: string | undefined,
+    mutating: boolean,
+  ): Promise<void> {
     if (this.config.rateLimits === false) return;
     const bucket =
       this.config.rateLimits[this.provider]?.[mutating ? 'mutate' : 'read'] ??
@@ -226,7 +262,8 @@ export class SimDriver implements CloudDriver {
         if (!accept(rule) || !faultMatches(rule, call)) continue;
         if (rule.times !== undefined && fired >= rule.times) continue;
         if (this.random() >= rule.rate) continue;
-        if (rule.times !== undefined && fired + 1 >= rule.times) await tx.delete(this.namespace, KIND.fault, record.id);
+        if (rule.times !== undefined && fired + 1 >= rule.times)
+          await tx.delete(this.namespace, KIND.fault, record.id);
         else await tx.put(this.namespace, KIND.fault, record.id, { rule, fired: fired + 1 });
         return rule;
       }
@@ -245,7 +282,13 @@ export class SimDriver implements CloudDriver {
   ): Promise<never> {
     switch (rule.kind) {
       case 'capacity':
-        throw this.errors.capacity(operation, region ?? '(any)', zone ?? rule.zone, specName ?? 'the requested', rule.message ?? 'injected outage');
+        throw this.errors.capacity(
+          operation,
+          region ?? '(any)',
+          zone ?? rule.zone,
+          specName ?? 'the requested',
+          rule.message ?? 'injected outage',
+        );
       case 'quota': {
         const limit = region ? this.quotaLimits(region).vcpu : this.config.quotas.vcpuPerRegion;
         throw this.errors.quota(operation, region ?? '(any)', 'vCPU', limit, limit, 1);
@@ -290,26 +333,53 @@ export class SimDriver implements CloudDriver {
   private async getRecord<T>(kind: ResourceKind, label: string, id: string, operation: string): Promise<T> {
     const parsed = parseResourceId(id);
     if (!parsed || parsed.provider !== this.provider) {
-      throw new NotFoundError(label, id, { provider: this.provider, operation }, `expected an id like "${this.provider}+<region>+<id>"`);
+      throw new NotFoundError(
+        label,
+        id,
+        { provider: this.provider, operation },
+        `expected an id like "${this.provider}+<region>+<id>"`,
+      );
     }
     const record = await this.store.get<T>(this.namespace, KIND[kind], id);
-    if (!record) throw new NotFoundError(label, id, { provider: this.provider, region: parsed.region, operation });
+    if (!record)
+      throw new NotFoundError(label, id, { provider: this.provider, region: parsed.region, operation });
     return record.data;
   }
 
-  private async findByIdempotencyKey<T>(
+  /**
+   * The resource an earlier call with the same idempotency key made, if any. The same key with
+   * different parameters is refused, as EC2 refuses it (IdempotentParameterMismatch).
+   */
+  private async findByIdempotencyKey<T extends { idempotencyFingerprint?: string }>(
     repository: Repository,
     kind: ResourceKind,
-    key: string | undefined,
+    input: { idempotencyKey?: string | undefined },
+    operation: DriverOperation,
   ): Promise<T | undefined> {
-    if (key === undefined) return undefined;
+    if (input.idempotencyKey === undefined) return undefined;
     const [found] = await repository.list<T>({
       namespace: this.namespace,
       kind: KIND[kind],
-      where: { provider: this.provider, idempotencyKey: key },
+      where: { provider: this.provider, idempotencyKey: input.idempotencyKey },
       limit: 1,
     });
+    if (found && found.data.idempotencyFingerprint !== requestFingerprint(input)) {
+      throw this.errors.invalid(
+        operation,
+        undefined,
+        `IdempotentParameterMismatch: idempotency key "${input.idempotencyKey}" was used with other parameters; use a new key`,
+        ['idempotencyKey'],
+      );
+    }
     return found?.data;
+  }
+
+  private idempotencyFields(input: { idempotencyKey?: string | undefined }): {
+    idempotencyKey?: string;
+    idempotencyFingerprint?: string;
+  } {
+    if (input.idempotencyKey === undefined) return {};
+    return { idempotencyKey: input.idempotencyKey, idempotencyFingerprint: requestFingerprint(input) };
   }
 
   private async listKind<T extends { region: string; tags: Tags; provider: ProviderId }>(
@@ -325,8 +395,15 @@ export class SimDriver implements CloudDriver {
     return records.map((record) => record.data).filter((item) => tagsMatch(item.tags, filter.tags));
   }
 
-  private strip<T extends { idempotencyKey?: string }>(stored: T): Omit<T, 'idempotencyKey' | 'nextHost'> {
-    const { idempotencyKey: _key, nextHost: _next, ...rest } = stored as T & { nextHost?: number };
+  private strip<T extends { idempotencyKey?: string }>(
+    stored: T,
+  ): Omit<T, 'idempotencyKey' | 'idempotencyFingerprint' | 'nextHost'> {
+    const {
+      idempotencyKey: _key,
+      idempotencyFingerprint: _fingerprint,
+      nextHost: _next,
+      ...rest
+    } = stored as T & { nextHost?: number; idempotencyFingerprint?: string };
     return rest;
   }
 
@@ -346,7 +423,9 @@ export class SimDriver implements CloudDriver {
     const parsed = parseRequest(SpecQuerySchema, query, { provider: this.provider, operation: 'listSpecs' });
     return this.call('listSpecs', parsed.region, async () => {
       if (parsed.region) this.requireRegion('listSpecs', parsed.region);
-      const specs = parsed.region ? (this.world.specsByRegion.get(parsed.region) ?? []) : [...this.world.specsById.values()];
+      const specs = parsed.region
+        ? (this.world.specsByRegion.get(parsed.region) ?? [])
+        : [...this.world.specsById.values()];
       const names = parsed.names ? new Set(parsed.names) : undefined;
       return specs.filter((spec) => !names || names.has(spec.name)).map((spec) => structuredClone(spec));
     });
@@ -356,18 +435,33 @@ export class SimDriver implements CloudDriver {
     const region = parseResourceId(id)?.region;
     return this.call('getSpec', region, async () => {
       const spec = this.world.specsById.get(id);
-      if (!spec) throw new NotFoundError('spec', id, { provider: this.provider, operation: 'getSpec' }, 'search specs with listSpecs');
+      if (!spec)
+        throw new NotFoundError(
+          'spec',
+          id,
+          { provider: this.provider, operation: 'getSpec' },
+          'search specs with listSpecs',
+        );
       return structuredClone(spec);
     });
   }
 
   async listImages(query: unknown = {}): Promise<Image[]> {
-    const parsed = parseRequest(ImageQuerySchema, query, { provider: this.provider, operation: 'listImages' });
+    const parsed = parseRequest(ImageQuerySchema, query, {
+      provider: this.provider,
+      operation: 'listImages',
+    });
     return this.call('listImages', parsed.region, async () => {
       if (parsed.region) this.requireRegion('listImages', parsed.region);
-      const images = parsed.region ? (this.world.imagesByRegion.get(parsed.region) ?? []) : [...this.world.imagesById.values()];
+      const images = parsed.region
+        ? (this.world.imagesByRegion.get(parsed.region) ?? [])
+        : [...this.world.imagesById.values()];
       return images
-        .filter((image) => (parsed.os === undefined || image.os === parsed.os) && (parsed.arch === undefined || image.arch === parsed.arch))
+        .filter(
+          (image) =>
+            (parsed.os === undefined || image.os === parsed.os) &&
+            (parsed.arch === undefined || image.arch === parsed.arch),
+        )
         .map((image) => structuredClone(image));
     });
   }
@@ -376,7 +470,13 @@ export class SimDriver implements CloudDriver {
     const region = parseResourceId(id)?.region;
     return this.call('getImage', region, async () => {
       const image = this.world.imagesById.get(id);
-      if (!image) throw new NotFoundError('image', id, { provider: this.provider, operation: 'getImage' }, 'list images with listImages');
+      if (!image)
+        throw new NotFoundError(
+          'image',
+          id,
+          { provider: this.provider, operation: 'getImage' },
+          'list images with listImages',
+        );
       return structuredClone(image);
     });
   }
@@ -386,18 +486,30 @@ export class SimDriver implements CloudDriver {
   // ------------------------------------------------------------------------------------------
 
   async createVNet(request: unknown): Promise<VNet> {
-    const input = parseRequest(CreateVNetRequestSchema, request, { provider: this.provider, operation: 'createVNet' });
+    const input = parseRequest(CreateVNetRequestSchema, request, {
+      provider: this.provider,
+      operation: 'createVNet',
+    });
     return this.call('createVNet', input.region, async () => {
       this.requireRegion('createVNet', input.region);
       const cidr = parseCidr(input.cidrBlock);
       if (!cidr || cidr.prefix < 16 || cidr.prefix > 28) {
-        throw this.errors.invalid('createVNet', input.region, `vNet CIDR ${input.cidrBlock} must be a network address with a prefix from /16 to /28`, ['cidrBlock']);
+        throw this.errors.invalid(
+          'createVNet',
+          input.region,
+          `vNet CIDR ${input.cidrBlock} must be a network address with a prefix from /16 to /28`,
+          ['cidrBlock'],
+        );
       }
       return this.store.transaction(async (tx) => {
-        const existing = await this.findByIdempotencyKey<Stored<VNet>>(tx, 'vnet', input.idempotencyKey);
+        const existing = await this.findByIdempotencyKey<Stored<VNet>>(tx, 'vnet', input, 'createVNet');
         if (existing) return this.strip(existing);
         if (this.profile.uniqueNames) {
-          const sameName = await tx.count({ namespace: this.namespace, kind: KIND.vnet, where: { provider: this.provider, region: input.region, name: input.name } });
+          const sameName = await tx.count({
+            namespace: this.namespace,
+            kind: KIND.vnet,
+            where: { provider: this.provider, region: input.region, name: input.name },
+          });
           if (sameName > 0) throw this.errors.duplicate('createVNet', input.region, 'vNet', input.name);
         }
         const { id, cspId } = this.newId('vnet', input.region);
@@ -410,7 +522,7 @@ export class SimDriver implements CloudDriver {
           tags: { ...input.tags, Name: input.tags.Name ?? input.name },
           createdAt: this.nowIso(),
           cidrBlock: input.cidrBlock,
-          ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+          ...this.idempotencyFields(input),
         };
         await tx.insert(this.namespace, KIND.vnet, id, vNet);
         return this.strip(vNet);
@@ -419,12 +531,19 @@ export class SimDriver implements CloudDriver {
   }
 
   async getVNet(id: string): Promise<VNet> {
-    return this.call('getVNet', parseResourceId(id)?.region, async () => this.strip(await this.getRecord<Stored<VNet>>('vnet', 'vNet', id, 'getVNet')));
+    return this.call('getVNet', parseResourceId(id)?.region, async () =>
+      this.strip(await this.getRecord<Stored<VNet>>('vnet', 'vNet', id, 'getVNet')),
+    );
   }
 
   async listVNets(filter: unknown = {}): Promise<VNet[]> {
-    const parsed = parseRequest(ResourceFilterSchema, filter, { provider: this.provider, operation: 'listVNets' });
-    return this.call('listVNets', parsed.region, async () => (await this.listKind<Stored<VNet>>('vnet', parsed)).map((item) => this.strip(item)));
+    const parsed = parseRequest(ResourceFilterSchema, filter, {
+      provider: this.provider,
+      operation: 'listVNets',
+    });
+    return this.call('listVNets', parsed.region, async () =>
+      (await this.listKind<Stored<VNet>>('vnet', parsed)).map((item) => this.strip(item)),
+    );
   }
 
   async deleteVNet(id: string): Promise<void> {
@@ -433,10 +552,19 @@ export class SimDriver implements CloudDriver {
       await this.store.transaction(async (tx) => {
         const record = await tx.get<VNet>(this.namespace, KIND.vnet, id);
         if (!record) return;
-        const subnets = await tx.list<Subnet>({ namespace: this.namespace, kind: KIND.subnet, where: { vNetId: id } });
-        const groups = await tx.list<SecurityGroup>({ namespace: this.namespace, kind: KIND['security-group'], where: { vNetId: id } });
+        const subnets = await tx.list<Subnet>({
+          namespace: this.namespace,
+          kind: KIND.subnet,
+          where: { vNetId: id },
+        });
+        const groups = await tx.list<SecurityGroup>({
+          namespace: this.namespace,
+          kind: KIND['security-group'],
+          where: { vNetId: id },
+        });
         const dependents = [...subnets, ...groups].map((item) => item.id);
-        if (dependents.length > 0) throw this.errors.dependency('deleteVNet', record.data.region, `vNet ${id}`, dependents);
+        if (dependents.length > 0)
+          throw this.errors.dependency('deleteVNet', record.data.region, `vNet ${id}`, dependents);
         await tx.delete(this.namespace, KIND.vnet, id);
       });
     });
@@ -447,35 +575,57 @@ export class SimDriver implements CloudDriver {
   // ------------------------------------------------------------------------------------------
 
   async createSubnet(request: unknown): Promise<Subnet> {
-    const input = parseRequest(CreateSubnetRequestSchema, request, { provider: this.provider, operation: 'createSubnet' });
+    const input = parseRequest(CreateSubnetRequestSchema, request, {
+      provider: this.provider,
+      operation: 'createSubnet',
+    });
     const region = parseResourceId(input.vNetId)?.region;
     return this.call('createSubnet', region, async () => {
       const vNet = await this.getRecord<VNet>('vnet', 'vNet', input.vNetId, 'createSubnet');
       const outer = parseCidr(vNet.cidrBlock);
       const cidr = parseCidr(input.cidrBlock);
       if (!outer || !cidr || !cidrContains(outer, cidr) || cidr.prefix > 28) {
-        throw this.errors.invalid('createSubnet', vNet.region, `subnet CIDR ${input.cidrBlock} must be a network inside the vNet's ${vNet.cidrBlock}, at most /28`, ['cidrBlock']);
+        throw this.errors.invalid(
+          'createSubnet',
+          vNet.region,
+          `subnet CIDR ${input.cidrBlock} must be a network inside the vNet's ${vNet.cidrBlock}, at most /28`,
+          ['cidrBlock'],
+        );
       }
       const zones = this.world.zoneCodes(vNet.region);
       let zone: string | null = null;
       if (input.zone !== undefined) {
         if (!zones.includes(input.zone)) {
-          throw this.errors.invalid('createSubnet', vNet.region, `zone "${input.zone}" is not in ${vNet.region}; zones there: ${zones.join(', ') || 'none'}`, ['zone']);
+          throw this.errors.invalid(
+            'createSubnet',
+            vNet.region,
+            `zone "${input.zone}" is not in ${vNet.region}; zones there: ${zones.join(', ') || 'none'}`,
+            ['zone'],
+          );
         }
         zone = input.zone;
       } else if (this.capabilities.subnetScope === 'zone') {
         zone = zones[0] ?? null;
       }
       return this.store.transaction(async (tx) => {
-        const existing = await this.findByIdempotencyKey<StoredSubnet>(tx, 'subnet', input.idempotencyKey);
+        const existing = await this.findByIdempotencyKey<StoredSubnet>(tx, 'subnet', input, 'createSubnet');
         if (existing) return this.strip(existing);
-        const siblings = await tx.list<Subnet>({ namespace: this.namespace, kind: KIND.subnet, where: { vNetId: vNet.id } });
+        const siblings = await tx.list<Subnet>({
+          namespace: this.namespace,
+          kind: KIND.subnet,
+          where: { vNetId: vNet.id },
+        });
         const overlapping = siblings.find((sibling) => {
           const other = parseCidr(sibling.data.cidrBlock);
           return other !== undefined && cidrsOverlap(other, cidr);
         });
         if (overlapping) {
-          throw this.errors.invalid('createSubnet', vNet.region, `subnet CIDR ${input.cidrBlock} overlaps ${overlapping.id} (${overlapping.data.cidrBlock})`, ['cidrBlock']);
+          throw this.errors.invalid(
+            'createSubnet',
+            vNet.region,
+            `subnet CIDR ${input.cidrBlock} overlaps ${overlapping.id} (${overlapping.data.cidrBlock})`,
+            ['cidrBlock'],
+          );
         }
         if (this.profile.uniqueNames && siblings.some((sibling) => sibling.data.name === input.name)) {
           throw this.errors.duplicate('createSubnet', vNet.region, 'subnet', input.name);
@@ -494,7 +644,7 @@ export class SimDriver implements CloudDriver {
           zone,
           // Clouds reserve the first addresses of a subnet (AWS: four) for routers and DNS.
           nextHost: 4,
-          ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+          ...this.idempotencyFields(input),
         };
         await tx.insert(this.namespace, KIND.subnet, id, subnet);
         return this.strip(subnet);
@@ -509,10 +659,14 @@ export class SimDriver implements CloudDriver {
   }
 
   async listSubnets(filter: unknown = {}): Promise<Subnet[]> {
-    const parsed = parseRequest(ResourceFilterSchema.extend({ vNetId: ResourceFilterSchema.shape.region }), filter, {
-      provider: this.provider,
-      operation: 'listSubnets',
-    });
+    const parsed = parseRequest(
+      ResourceFilterSchema.extend({ vNetId: ResourceFilterSchema.shape.region }),
+      filter,
+      {
+        provider: this.provider,
+        operation: 'listSubnets',
+      },
+    );
     return this.call('listSubnets', parsed.region, async () =>
       (await this.listKind<StoredSubnet>('subnet', parsed))
         .filter((subnet) => parsed.vNetId === undefined || subnet.vNetId === parsed.vNetId)
@@ -525,10 +679,17 @@ export class SimDriver implements CloudDriver {
       await this.store.transaction(async (tx) => {
         const record = await tx.get<Subnet>(this.namespace, KIND.subnet, id);
         if (!record) return;
-        const vms = await tx.list<StoredVm>({ namespace: this.namespace, kind: KIND.vm, where: { subnetId: id } });
+        const vms = await tx.list<StoredVm>({
+          namespace: this.namespace,
+          kind: KIND.vm,
+          where: { subnetId: id },
+        });
         const now = this.clock();
-        const dependents = vms.filter((vm) => statusAt(vm.data.history, now).status !== 'Terminated').map((vm) => vm.id);
-        if (dependents.length > 0) throw this.errors.dependency('deleteSubnet', record.data.region, `subnet ${id}`, dependents);
+        const dependents = vms
+          .filter((vm) => statusAt(vm.data.history, now).status !== 'Terminated')
+          .map((vm) => vm.id);
+        if (dependents.length > 0)
+          throw this.errors.dependency('deleteSubnet', record.data.region, `subnet ${id}`, dependents);
         await tx.delete(this.namespace, KIND.subnet, id);
       });
     });
@@ -539,14 +700,27 @@ export class SimDriver implements CloudDriver {
   // ------------------------------------------------------------------------------------------
 
   async createSecurityGroup(request: unknown): Promise<SecurityGroup> {
-    const input = parseRequest(CreateSecurityGroupRequestSchema, request, { provider: this.provider, operation: 'createSecurityGroup' });
+    const input = parseRequest(CreateSecurityGroupRequestSchema, request, {
+      provider: this.provider,
+      operation: 'createSecurityGroup',
+    });
     return this.call('createSecurityGroup', parseResourceId(input.vNetId)?.region, async () => {
       const vNet = await this.getRecord<VNet>('vnet', 'vNet', input.vNetId, 'createSecurityGroup');
       return this.store.transaction(async (tx) => {
-        const existing = await this.findByIdempotencyKey<Stored<SecurityGroup>>(tx, 'security-group', input.idempotencyKey);
+        const existing = await this.findByIdempotencyKey<Stored<SecurityGroup>>(
+          tx,
+          'security-group',
+          input,
+          'createSecurityGroup',
+        );
         if (existing) return this.strip(existing);
-        const sameName = await tx.count({ namespace: this.namespace, kind: KIND['security-group'], where: { vNetId: vNet.id, name: input.name } });
-        if (sameName > 0) throw this.errors.duplicate('createSecurityGroup', vNet.region, 'security group', input.name);
+        const sameName = await tx.count({
+          namespace: this.namespace,
+          kind: KIND['security-group'],
+          where: { vNetId: vNet.id, name: input.name },
+        });
+        if (sameName > 0)
+          throw this.errors.duplicate('createSecurityGroup', vNet.region, 'security group', input.name);
         const { id, cspId } = this.newId('security-group', vNet.region);
         const group: Stored<SecurityGroup> = {
           id,
@@ -559,7 +733,7 @@ export class SimDriver implements CloudDriver {
           vNetId: vNet.id,
           description: input.description,
           rules: input.rules,
-          ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+          ...this.idempotencyFields(input),
         };
         await tx.insert(this.namespace, KIND['security-group'], id, group);
         return this.strip(group);
@@ -569,15 +743,26 @@ export class SimDriver implements CloudDriver {
 
   async getSecurityGroup(id: string): Promise<SecurityGroup> {
     return this.call('getSecurityGroup', parseResourceId(id)?.region, async () =>
-      this.strip(await this.getRecord<Stored<SecurityGroup>>('security-group', 'security group', id, 'getSecurityGroup')),
+      this.strip(
+        await this.getRecord<Stored<SecurityGroup>>(
+          'security-group',
+          'security group',
+          id,
+          'getSecurityGroup',
+        ),
+      ),
     );
   }
 
   async listSecurityGroups(filter: unknown = {}): Promise<SecurityGroup[]> {
-    const parsed = parseRequest(ResourceFilterSchema.extend({ vNetId: ResourceFilterSchema.shape.region }), filter, {
-      provider: this.provider,
-      operation: 'listSecurityGroups',
-    });
+    const parsed = parseRequest(
+      ResourceFilterSchema.extend({ vNetId: ResourceFilterSchema.shape.region }),
+      filter,
+      {
+        provider: this.provider,
+        operation: 'listSecurityGroups',
+      },
+    );
     return this.call('listSecurityGroups', parsed.region, async () =>
       (await this.listKind<Stored<SecurityGroup>>('security-group', parsed))
         .filter((group) => parsed.vNetId === undefined || group.vNetId === parsed.vNetId)
@@ -586,12 +771,19 @@ export class SimDriver implements CloudDriver {
   }
 
   async setSecurityGroupRules(id: string, rules: SecurityRule[]): Promise<SecurityGroup> {
-    const parsedRules = parseRequest(SecurityRuleSchema.array().max(200), rules, { provider: this.provider, operation: 'setSecurityGroupRules' });
+    const parsedRules = parseRequest(SecurityRuleSchema.array().max(200), rules, {
+      provider: this.provider,
+      operation: 'setSecurityGroupRules',
+    });
     return this.call('setSecurityGroupRules', parseResourceId(id)?.region, async () => {
       await this.getRecord('security-group', 'security group', id, 'setSecurityGroupRules');
       return this.store.transaction(async (tx) => {
         const record = await tx.get<Stored<SecurityGroup>>(this.namespace, KIND['security-group'], id);
-        if (!record) throw new NotFoundError('security group', id, { provider: this.provider, operation: 'setSecurityGroupRules' });
+        if (!record)
+          throw new NotFoundError('security group', id, {
+            provider: this.provider,
+            operation: 'setSecurityGroupRules',
+          });
         const updated = { ...record.data, rules: parsedRules };
         await tx.update(this.namespace, KIND['security-group'], id, updated, record.revision);
         return this.strip(updated);
@@ -605,11 +797,24 @@ export class SimDriver implements CloudDriver {
         const record = await tx.get<SecurityGroup>(this.namespace, KIND['security-group'], id);
         if (!record) return;
         const now = this.clock();
-        const vms = await tx.list<StoredVm>({ namespace: this.namespace, kind: KIND.vm, where: { provider: this.provider, region: record.data.region } });
+        const vms = await tx.list<StoredVm>({
+          namespace: this.namespace,
+          kind: KIND.vm,
+          where: { provider: this.provider, region: record.data.region },
+        });
         const dependents = vms
-          .filter((vm) => vm.data.securityGroupIds.includes(id) && statusAt(vm.data.history, now).status !== 'Terminated')
+          .filter(
+            (vm) =>
+              vm.data.securityGroupIds.includes(id) && statusAt(vm.data.history, now).status !== 'Terminated',
+          )
           .map((vm) => vm.id);
-        if (dependents.length > 0) throw this.errors.dependency('deleteSecurityGroup', record.data.region, `security group ${id}`, dependents);
+        if (dependents.length > 0)
+          throw this.errors.dependency(
+            'deleteSecurityGroup',
+            record.data.region,
+            `security group ${id}`,
+            dependents,
+          );
         await tx.delete(this.namespace, KIND['security-group'], id);
       });
     });
@@ -620,14 +825,26 @@ export class SimDriver implements CloudDriver {
   // ------------------------------------------------------------------------------------------
 
   async createKeyPair(request: unknown): Promise<KeyPairCreated> {
-    const input = parseRequest(CreateKeyPairRequestSchema, request, { provider: this.provider, operation: 'createKeyPair' });
+    const input = parseRequest(CreateKeyPairRequestSchema, request, {
+      provider: this.provider,
+      operation: 'createKeyPair',
+    });
     return this.call('createKeyPair', input.region, async () => {
       this.requireRegion('createKeyPair', input.region);
       return this.store.transaction(async (tx) => {
-        const existing = await this.findByIdempotencyKey<Stored<KeyPair>>(tx, 'key-pair', input.idempotencyKey);
+        const existing = await this.findByIdempotencyKey<Stored<KeyPair>>(
+          tx,
+          'key-pair',
+          input,
+          'createKeyPair',
+        );
         // A retried generate cannot hand out the private key again: the first answer was the only copy.
         if (existing) return this.strip(existing);
-        const sameName = await tx.count({ namespace: this.namespace, kind: KIND['key-pair'], where: { provider: this.provider, region: input.region, name: input.name } });
+        const sameName = await tx.count({
+          namespace: this.namespace,
+          kind: KIND['key-pair'],
+          where: { provider: this.provider, region: input.region, name: input.name },
+        });
         if (sameName > 0) throw this.errors.duplicate('createKeyPair', input.region, 'key pair', input.name);
         const generated = input.publicKey === undefined ? generateEd25519KeyPair(input.name) : undefined;
         const publicKey = input.publicKey ?? (generated as { publicKey: string }).publicKey;
@@ -642,7 +859,7 @@ export class SimDriver implements CloudDriver {
           createdAt: this.nowIso(),
           publicKey,
           fingerprint: fingerprintOf(publicKey),
-          ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+          ...this.idempotencyFields(input),
         };
         await tx.insert(this.namespace, KIND['key-pair'], id, keyPair);
         return { ...this.strip(keyPair), ...(generated ? { privateKey: generated.privateKey } : {}) };
@@ -657,7 +874,10 @@ export class SimDriver implements CloudDriver {
   }
 
   async listKeyPairs(filter: unknown = {}): Promise<KeyPair[]> {
-    const parsed = parseRequest(ResourceFilterSchema, filter, { provider: this.provider, operation: 'listKeyPairs' });
+    const parsed = parseRequest(ResourceFilterSchema, filter, {
+      provider: this.provider,
+      operation: 'listKeyPairs',
+    });
     return this.call('listKeyPairs', parsed.region, async () =>
       (await this.listKind<Stored<KeyPair>>('key-pair', parsed)).map((item) => this.strip(item)),
     );
@@ -698,28 +918,44 @@ export class SimDriver implements CloudDriver {
       if (override.zone !== undefined && override.zone !== zone) continue;
       if (override.spec !== undefined && override.spec !== spec.name) continue;
       const score =
-        (override.provider ? 1 : 0) + (override.region ? 2 : 0) + (override.zone ? 4 : 0) + (override.spec ? 8 : 0);
+        (override.provider ? 1 : 0) +
+        (override.region ? 2 : 0) +
+        (override.zone ? 4 : 0) +
+        (override.spec ? 8 : 0);
       if (score >= best.score) best = { score, units: override.units };
     }
     return best.units;
   }
 
   /** Throws QuotaError or CapacityError if `spec` cannot start in `zone` now. */
-  private checkRoom(operation: string, region: string, zone: string, spec: Spec, vms: readonly StoredVm[], now: number): void {
+  private checkRoom(
+    operation: string,
+    region: string,
+    zone: string,
+    spec: Spec,
+    vms: readonly StoredVm[],
+    now: number,
+  ): void {
     const holding = vms.filter((vm) => holdsCapacity(statusAt(vm.history, now).status));
     const limits = this.quotaLimits(region);
     const usedVcpu = holding.reduce((sum, vm) => sum + vm.vcpu, 0);
-    if (usedVcpu + spec.vcpu > limits.vcpu) throw this.errors.quota(operation, region, 'vCPU', limits.vcpu, usedVcpu, spec.vcpu);
+    if (usedVcpu + spec.vcpu > limits.vcpu)
+      throw this.errors.quota(operation, region, 'vCPU', limits.vcpu, usedVcpu, spec.vcpu);
     const gpus = spec.gpu?.count ?? 0;
     if (gpus > 0) {
       const usedGpu = holding.reduce((sum, vm) => sum + vm.gpuCount, 0);
-      if (usedGpu + gpus > limits.gpu) throw this.errors.quota(operation, region, 'GPU', limits.gpu, usedGpu, gpus);
+      if (usedGpu + gpus > limits.gpu)
+        throw this.errors.quota(operation, region, 'GPU', limits.gpu, usedGpu, gpus);
     }
     const inZone = holding.filter((vm) => vm.zone === zone && vm.specName === spec.name).length;
-    if (inZone + 1 > this.capacityUnits(region, zone, spec)) throw this.errors.capacity(operation, region, zone, spec.name);
+    if (inZone + 1 > this.capacityUnits(region, zone, spec))
+      throw this.errors.capacity(operation, region, zone, spec.name);
   }
 
-  private validateVmRequest(input: ReturnType<typeof CreateVmRequestSchema.parse>): { spec: Spec; image: Image } {
+  private validateVmRequest(input: ReturnType<typeof CreateVmRequestSchema.parse>): {
+    spec: Spec;
+    image: Image;
+  } {
     this.requireRegion('createVm', input.region);
     const specRef = parseResourceId(input.specId);
     const spec = this.world.specsById.get(input.specId);
@@ -735,58 +971,126 @@ export class SimDriver implements CloudDriver {
       );
     }
     if (spec.region !== input.region) {
-      throw this.errors.invalid('createVm', input.region, `spec ${input.specId} is in region ${spec.region}, not ${input.region}; pick a spec id of ${input.region}`, ['specId']);
+      throw this.errors.invalid(
+        'createVm',
+        input.region,
+        `spec ${input.specId} is in region ${spec.region}, not ${input.region}; pick a spec id of ${input.region}`,
+        ['specId'],
+      );
     }
     const image = this.world.imagesById.get(input.imageId);
     if (!image || image.region !== input.region) {
-      throw new NotFoundError('image', input.imageId, { provider: this.provider, region: input.region, operation: 'createVm' }, `images are regional; list images of ${input.region} with listImages`);
+      throw new NotFoundError(
+        'image',
+        input.imageId,
+        { provider: this.provider, region: input.region, operation: 'createVm' },
+        `images are regional; list images of ${input.region} with listImages`,
+      );
     }
     if (image.arch !== spec.arch) {
-      throw this.errors.invalid('createVm', input.region, `image ${image.name} is ${image.arch} but spec ${spec.name} is ${spec.arch}; choose an ${spec.arch} image`, ['imageId']);
+      throw this.errors.invalid(
+        'createVm',
+        input.region,
+        `image ${image.name} is ${image.arch} but spec ${spec.name} is ${spec.arch}; choose an ${spec.arch} image`,
+        ['imageId'],
+      );
     }
     if (input.spot && !this.capabilities.spot.supported) {
-      throw this.errors.invalid('createVm', input.region, `spot VMs are not available on ${this.provider}: ${this.capabilities.spot.reason ?? ''}`, ['spot']);
+      throw this.errors.invalid(
+        'createVm',
+        input.region,
+        `spot VMs are not available on ${this.provider}: ${this.capabilities.spot.reason ?? ''}`,
+        ['spot'],
+      );
     }
     const minimum = this.capabilities.rootDisk.minGiB;
     const maximum = this.capabilities.rootDisk.maxGiB;
     if (input.rootDiskGiB !== undefined && (input.rootDiskGiB < minimum || input.rootDiskGiB > maximum)) {
-      throw this.errors.invalid('createVm', input.region, `root disk must be ${minimum}-${maximum} GiB on ${this.provider}`, ['rootDiskGiB']);
+      throw this.errors.invalid(
+        'createVm',
+        input.region,
+        `root disk must be ${minimum}-${maximum} GiB on ${this.provider}`,
+        ['rootDiskGiB'],
+      );
     }
     return { spec, image };
   }
 
   async createVm(request: unknown): Promise<Vm> {
-    const input = parseRequest(CreateVmRequestSchema, request, { provider: this.provider, operation: 'createVm' });
+    const input = parseRequest(CreateVmRequestSchema, request, {
+      provider: this.provider,
+      operation: 'createVm',
+    });
     return this.call('createVm', input.region, async () => {
       const { spec, image } = this.validateVmRequest(input);
       const subnet = await this.getRecord<StoredSubnet>('subnet', 'subnet', input.subnetId, 'createVm');
       if (subnet.region !== input.region) {
-        throw this.errors.invalid('createVm', input.region, `subnet ${subnet.id} is in ${subnet.region}, not ${input.region}`, ['subnetId']);
+        throw this.errors.invalid(
+          'createVm',
+          input.region,
+          `subnet ${subnet.id} is in ${subnet.region}, not ${input.region}`,
+          ['subnetId'],
+        );
       }
       for (const groupId of input.securityGroupIds) {
-        const group = await this.getRecord<SecurityGroup>('security-group', 'security group', groupId, 'createVm');
+        const group = await this.getRecord<SecurityGroup>(
+          'security-group',
+          'security group',
+          groupId,
+          'createVm',
+        );
         if (group.vNetId !== subnet.vNetId) {
-          throw this.errors.invalid('createVm', input.region, `security group ${groupId} belongs to ${group.vNetId}, not the subnet's vNet ${subnet.vNetId}`, ['securityGroupIds']);
+          throw this.errors.invalid(
+            'createVm',
+            input.region,
+            `security group ${groupId} belongs to ${group.vNetId}, not the subnet's vNet ${subnet.vNetId}`,
+            ['securityGroupIds'],
+          );
         }
       }
       const keyPair = await this.getRecord<KeyPair>('key-pair', 'key pair', input.keyPairId, 'createVm');
       if (keyPair.region !== input.region) {
-        throw this.errors.invalid('createVm', input.region, `key pair ${keyPair.id} is in ${keyPair.region}, not ${input.region}`, ['keyPairId']);
+        throw this.errors.invalid(
+          'createVm',
+          input.region,
+          `key pair ${keyPair.id} is in ${keyPair.region}, not ${input.region}`,
+          ['keyPairId'],
+        );
       }
       const zones = this.world.zoneCodes(input.region);
       const offered = (zone: string) => spec.zones === undefined || spec.zones.includes(zone);
-      if (input.zone !== undefined && !zones.includes(input.zone) && !(zones.length === 0 && input.zone === input.region)) {
-        throw this.errors.invalid('createVm', input.region, `zone "${input.zone}" is not in ${input.region}; zones there: ${zones.join(', ')}`, ['zone']);
+      if (
+        input.zone !== undefined &&
+        !zones.includes(input.zone) &&
+        !(zones.length === 0 && input.zone === input.region)
+      ) {
+        throw this.errors.invalid(
+          'createVm',
+          input.region,
+          `zone "${input.zone}" is not in ${input.region}; zones there: ${zones.join(', ')}`,
+          ['zone'],
+        );
       }
       if (subnet.zone !== null && input.zone !== undefined && input.zone !== subnet.zone) {
-        throw this.errors.invalid('createVm', input.region, `subnet ${subnet.id} is in zone ${subnet.zone}, not ${input.zone}`, ['zone']);
+        throw this.errors.invalid(
+          'createVm',
+          input.region,
+          `subnet ${subnet.id} is in zone ${subnet.zone}, not ${input.zone}`,
+          ['zone'],
+        );
       }
       const fixedZone = subnet.zone ?? input.zone;
       if (fixedZone !== undefined && !offered(fixedZone)) {
-        throw this.errors.invalid('createVm', input.region, `spec ${spec.name} is not offered in zone ${fixedZone}; it is offered in ${spec.zones?.join(', ')}`, ['zone']);
+        throw this.errors.invalid(
+          'createVm',
+          input.region,
+          `spec ${spec.name} is not offered in zone ${fixedZone}; it is offered in ${spec.zones?.join(', ')}`,
+          ['zone'],
+        );
       }
       // Without a fixed zone the sim places the VM like a cloud scheduler: the first zone with room.
-      const candidates = fixedZone !== undefined ? [fixedZone] : zones.length > 0 ? zones.filter(offered) : [input.region];
+      const candidates =
+        fixedZone !== undefined ? [fixedZone] : zones.length > 0 ? zones.filter(offered) : [input.region];
 
       // `ignoreZoneFaults` lets an "applied" timeout replay the change without firing again.
       const work = async (ignoreZoneFaults: boolean): Promise<Vm> => {
@@ -794,12 +1098,19 @@ export class SimDriver implements CloudDriver {
         let failure: FaultRule | undefined;
         let failureZone: string | undefined;
         const created = await this.store.transaction(async (tx): Promise<StoredVm | undefined> => {
-          const existing = await this.findByIdempotencyKey<StoredVm>(tx, 'vm', input.idempotencyKey);
+          const existing = await this.findByIdempotencyKey<StoredVm>(tx, 'vm', input, 'createVm');
           if (existing) return existing;
           const inRegion = (
-            await tx.list<StoredVm>({ namespace: this.namespace, kind: KIND.vm, where: { provider: this.provider, region: input.region } })
+            await tx.list<StoredVm>({
+              namespace: this.namespace,
+              kind: KIND.vm,
+              where: { provider: this.provider, region: input.region },
+            })
           ).map((record) => record.data);
-          if (this.profile.uniqueNames && inRegion.some((vm) => vm.name === input.name && statusAt(vm.history, now).status !== 'Terminated')) {
+          if (
+            this.profile.uniqueNames &&
+            inRegion.some((vm) => vm.name === input.name && statusAt(vm.history, now).status !== 'Terminated')
+          ) {
             throw this.errors.duplicate('createVm', input.region, 'VM', input.name);
           }
           let zone: string | undefined;
@@ -811,11 +1122,24 @@ export class SimDriver implements CloudDriver {
               lastError = error;
               continue;
             }
-            const zoneCall = { provider: this.provider, operation: 'createVm' as const, region: input.region, zone: candidate };
-            const fault = ignoreZoneFaults ? undefined : await this.nextFault(zoneCall, tx, (rule) => rule.zone !== undefined);
+            const zoneCall = {
+              provider: this.provider,
+              operation: 'createVm' as const,
+              region: input.region,
+              zone: candidate,
+            };
+            const fault = ignoreZoneFaults
+              ? undefined
+              : await this.nextFault(zoneCall, tx, (rule) => rule.zone !== undefined);
             // A zone outage sends the scheduler on to the next zone, as a cloud placing a VM would.
             if (fault?.kind === 'capacity') {
-              lastError = this.errors.capacity('createVm', input.region, candidate, spec.name, fault.message ?? 'zone outage');
+              lastError = this.errors.capacity(
+                'createVm',
+                input.region,
+                candidate,
+                spec.name,
+                fault.message ?? 'zone outage',
+              );
               continue;
             }
             if (fault) {
@@ -827,16 +1151,33 @@ export class SimDriver implements CloudDriver {
             break;
           }
           if (zone === undefined) throw lastError;
-          const bootCall = { provider: this.provider, operation: 'boot' as const, region: input.region, zone };
+          const bootCall = {
+            provider: this.provider,
+            operation: 'boot' as const,
+            region: input.region,
+            zone,
+          };
           const bootFault = await this.nextFault(bootCall, tx);
           const freshSubnet = await tx.get<StoredSubnet>(this.namespace, KIND.subnet, subnet.id);
-          if (!freshSubnet) throw new NotFoundError('subnet', subnet.id, { provider: this.provider, operation: 'createVm' });
+          if (!freshSubnet)
+            throw new NotFoundError('subnet', subnet.id, { provider: this.provider, operation: 'createVm' });
           const subnetCidr = parseCidr(freshSubnet.data.cidrBlock);
           const host = freshSubnet.data.nextHost;
           if (!subnetCidr || host >= cidrSize(subnetCidr) - 1) {
-            throw this.errors.invalid('createVm', input.region, `subnet ${subnet.id} has no free addresses left; use a larger subnet`, ['subnetId']);
+            throw this.errors.invalid(
+              'createVm',
+              input.region,
+              `subnet ${subnet.id} has no free addresses left; use a larger subnet`,
+              ['subnetId'],
+            );
           }
-          await tx.update(this.namespace, KIND.subnet, subnet.id, { ...freshSubnet.data, nextHost: host + 1 }, freshSubnet.revision);
+          await tx.update(
+            this.namespace,
+            KIND.subnet,
+            subnet.id,
+            { ...freshSubnet.data, nextHost: host + 1 },
+            freshSubnet.revision,
+          );
           const counter = await tx.get<{ next: number }>(this.namespace, KIND.counter, 'public-ip');
           const publicIndex = counter?.data.next ?? 1;
           await tx.put(this.namespace, KIND.counter, 'public-ip', { next: publicIndex + 1 });
@@ -844,7 +1185,11 @@ export class SimDriver implements CloudDriver {
           const history: StatusEntry[] = [
             { status: 'Creating', at: now },
             bootFault
-              ? { status: 'Failed', at: bootAt, reason: bootFault.message ?? 'the VM failed its status checks at boot' }
+              ? {
+                  status: 'Failed',
+                  at: bootAt,
+                  reason: bootFault.message ?? 'the VM failed its status checks at boot',
+                }
               : { status: 'Running', at: bootAt },
           ];
           const { id, cspId } = this.newId('vm', input.region);
@@ -868,7 +1213,9 @@ export class SimDriver implements CloudDriver {
             publicIp: formatAddress(SIM_PUBLIC_RANGE.base + (publicIndex % cidrSize(SIM_PUBLIC_RANGE))),
             sshPort: 22,
             username: usernameFor(image, this.capabilities.defaultUsername),
-            rootDiskGiB: input.rootDiskGiB ?? Math.max(this.profile.defaultRootDiskGiB, this.capabilities.rootDisk.minGiB),
+            rootDiskGiB:
+              input.rootDiskGiB ??
+              Math.max(this.profile.defaultRootDiskGiB, this.capabilities.rootDisk.minGiB),
             spot: input.spot,
             vcpu: spec.vcpu,
             gpuCount: spec.gpu?.count ?? 0,
@@ -876,12 +1223,13 @@ export class SimDriver implements CloudDriver {
             currency: spec.currency,
             diskPricePerGiBMonth: this.profile.diskPricePerGiBMonth,
             history,
-            ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+            ...this.idempotencyFields(input),
           };
           await tx.insert(this.namespace, KIND.vm, id, vm);
           return vm;
         });
-        if (failure) return this.raiseFault(failure, 'createVm', input.region, () => work(true), failureZone, spec.name);
+        if (failure)
+          return this.raiseFault(failure, 'createVm', input.region, () => work(true), failureZone, spec.name);
         return toVm(created as StoredVm, this.clock());
       };
       return work(false);
@@ -889,7 +1237,9 @@ export class SimDriver implements CloudDriver {
   }
 
   async getVm(id: string): Promise<Vm> {
-    return this.call('getVm', parseResourceId(id)?.region, async () => toVm(await this.getRecord<StoredVm>('vm', 'VM', id, 'getVm'), this.clock()));
+    return this.call('getVm', parseResourceId(id)?.region, async () =>
+      toVm(await this.getRecord<StoredVm>('vm', 'VM', id, 'getVm'), this.clock()),
+    );
   }
 
   async listVms(filter: VmFilter = {}): Promise<Vm[]> {
@@ -898,15 +1248,29 @@ export class SimDriver implements CloudDriver {
       const now = this.clock();
       return (await this.listKind<StoredVm>('vm', parsed))
         .map((vm) => toVm(vm, now))
-        .filter((vm) => (parsed.includeTerminated || vm.status !== 'Terminated') && (!parsed.statuses || parsed.statuses.includes(vm.status)));
+        .filter((vm) => {
+          const showTerminated = parsed.includeTerminated || parsed.statuses?.includes('Terminated') === true;
+          return (
+            (showTerminated || vm.status !== 'Terminated') &&
+            (!parsed.statuses || parsed.statuses.includes(vm.status))
+          );
+        });
     });
   }
 
-  private async act(operation: 'suspendVm' | 'resumeVm' | 'rebootVm' | 'terminateVm', action: VmAction, id: string): Promise<Vm> {
+  private async act(
+    operation: 'suspendVm' | 'resumeVm' | 'rebootVm' | 'terminateVm',
+    action: VmAction,
+    id: string,
+  ): Promise<Vm> {
     return this.call(operation, parseResourceId(id)?.region, async () => {
       await this.getRecord<StoredVm>('vm', 'VM', id, operation);
       if (action === 'suspend' && !this.capabilities.suspend.supported) {
-        throw this.errors.invalid(operation, undefined, `${this.provider} cannot suspend VMs: ${this.capabilities.suspend.reason ?? ''}`);
+        throw this.errors.invalid(
+          operation,
+          undefined,
+          `${this.provider} cannot suspend VMs: ${this.capabilities.suspend.reason ?? ''}`,
+        );
       }
       const latency = this.profile.latency;
       const updated = await this.store.transaction(async (tx) => {
@@ -922,9 +1286,22 @@ export class SimDriver implements CloudDriver {
         });
         if (result.kind === 'no-op') return vm;
         if (result.kind === 'refused') {
-          const wanted = { suspend: 'Running', resume: 'Suspended', reboot: 'Running', terminate: 'not Terminated' }[action];
-          if (result.status === 'Terminated' || result.status === 'Terminating' || result.status === 'Failed') {
-            throw this.errors.invalid(operation, vm.region, `VM ${id} is ${result.status}; it cannot be ${action}d. Create a new VM instead.`);
+          const wanted = {
+            suspend: 'Running',
+            resume: 'Suspended',
+            reboot: 'Running',
+            terminate: 'not Terminated',
+          }[action];
+          if (
+            result.status === 'Terminated' ||
+            result.status === 'Terminating' ||
+            result.status === 'Failed'
+          ) {
+            throw this.errors.invalid(
+              operation,
+              vm.region,
+              `VM ${id} is ${result.status}; it cannot be ${action}d. Create a new VM instead.`,
+            );
           }
           throw this.errors.incorrectState(operation, vm.region, id, result.status, wanted);
         }
@@ -932,7 +1309,13 @@ export class SimDriver implements CloudDriver {
           // A stopped VM gave its host back: starting it again needs room, as on real clouds.
           const spec = this.world.specsById.get(vm.specId);
           if (spec) {
-            const others = (await tx.list<StoredVm>({ namespace: this.namespace, kind: KIND.vm, where: { provider: this.provider, region: vm.region } }))
+            const others = (
+              await tx.list<StoredVm>({
+                namespace: this.namespace,
+                kind: KIND.vm,
+                where: { provider: this.provider, region: vm.region },
+              })
+            )
               .map((item) => item.data)
               .filter((item) => item.id !== vm.id);
             this.checkRoom(operation, vm.region, vm.zone, spec, others, now);
@@ -973,7 +1356,8 @@ export class SimDriver implements CloudDriver {
   /** Adds a fault rule shared by every process on this sim account. Returns its id. */
   async injectFault(rule: FaultRuleInput): Promise<string> {
     const parsed = FaultRuleSchema.parse({ provider: this.provider, ...rule });
-    const id = parsed.id ?? `fault-${this.clock().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
+    const id =
+      parsed.id ?? `fault-${this.clock().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
     await this.store.put<StoredFault>(this.namespace, KIND.fault, id, { rule: { ...parsed, id }, fired: 0 });
     return id;
   }
@@ -984,7 +1368,9 @@ export class SimDriver implements CloudDriver {
 
   async listFaults(): Promise<FaultRule[]> {
     const records = await this.store.list<StoredFault>({ namespace: this.namespace, kind: KIND.fault });
-    return records.map((record) => record.data.rule).filter((rule) => rule.provider === undefined || rule.provider === this.provider);
+    return records
+      .map((record) => record.data.rule)
+      .filter((rule) => rule.provider === undefined || rule.provider === this.provider);
   }
 
   /** Removes the stored fault rules of this provider (configured rules stay). */
@@ -1001,14 +1387,20 @@ export class SimDriver implements CloudDriver {
    */
   async billing(filter: { tags?: Tags; at?: number } = {}): Promise<BillingReport> {
     const at = filter.at ?? this.clock();
-    const records = await this.store.list<StoredVm>({ namespace: this.namespace, kind: KIND.vm, where: { provider: this.provider } });
+    const records = await this.store.list<StoredVm>({
+      namespace: this.namespace,
+      kind: KIND.vm,
+      where: { provider: this.provider },
+    });
     const lines: BillingLine[] = [];
     const totals: Record<string, number> = {};
     for (const { data: vm } of records) {
       if (!tagsMatch(vm.tags, filter.tags)) continue;
       const start = vm.history[0]?.at ?? at;
       const computeHours = timeIn(vm.history, billedForCompute, start, at) / MS_PER_HOUR;
-      const existingHours = timeIn(vm.history, (status) => status !== 'Terminated' && status !== 'Failed', start, at) / MS_PER_HOUR;
+      const existingHours =
+        timeIn(vm.history, (status) => status !== 'Terminated' && status !== 'Failed', start, at) /
+        MS_PER_HOUR;
       const computeCost = computeHours * vm.pricePerHour;
       const diskCost = (vm.rootDiskGiB * vm.diskPricePerGiBMonth * existingHours) / HOURS_PER_MONTH;
       const total = computeCost + diskCost;

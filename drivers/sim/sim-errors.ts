@@ -16,7 +16,12 @@ import type { ProviderProfile } from './sim-profiles.ts';
 export class SimErrors {
   constructor(private readonly profile: ProviderProfile) {}
 
-  private context(operation: string, region: string | undefined, zone: string | undefined, code: string): ErrorContext {
+  private context(
+    operation: string,
+    region: string | undefined,
+    zone: string | undefined,
+    code: string,
+  ): ErrorContext {
     return {
       provider: this.profile.provider,
       operation,
@@ -26,7 +31,13 @@ export class SimErrors {
     };
   }
 
-  capacity(operation: string, region: string, zone: string | undefined, specName: string, detail?: string): CapacityError {
+  capacity(
+    operation: string,
+    region: string,
+    zone: string | undefined,
+    specName: string,
+    detail?: string,
+  ): CapacityError {
     const where = zone ? `zone ${zone}` : `region ${region}`;
     return new CapacityError(
       `${this.profile.errorCodes.capacity}: not enough ${specName} capacity in ${where}${detail ? ` (${detail})` : ''}. ` +
@@ -47,7 +58,13 @@ export class SimErrors {
     return new QuotaError(
       `${this.profile.errorCodes.quota}: ${quota} quota in ${region} is ${limit}, ${used} in use, ${requested} requested. ` +
         'Ask the provider for a higher quota, free some, or use another region.',
-      { ...this.context(operation, region, undefined, this.profile.errorCodes.quota), quota, limit, used, requested },
+      {
+        ...this.context(operation, region, undefined, this.profile.errorCodes.quota),
+        quota,
+        limit,
+        used,
+        requested,
+      },
     );
   }
 
@@ -67,10 +84,13 @@ export class SimErrors {
   }
 
   internal(operation: string, region: string | undefined, message?: string): ProviderError {
-    return new ProviderError(`${this.profile.errorCodes.internal}: ${message ?? 'the provider had an internal error'}`, {
-      retryable: true,
-      context: this.context(operation, region, undefined, this.profile.errorCodes.internal),
-    });
+    return new ProviderError(
+      `${this.profile.errorCodes.internal}: ${message ?? 'the provider had an internal error'}`,
+      {
+        retryable: true,
+        context: this.context(operation, region, undefined, this.profile.errorCodes.internal),
+      },
+    );
   }
 
   timeout(operation: string, region: string | undefined, applied: boolean): ProviderError {
@@ -98,15 +118,33 @@ export class SimErrors {
     );
   }
 
-  incorrectState(operation: string, region: string, vmId: string, status: string, wanted: string): ProviderError {
+  incorrectState(
+    operation: string,
+    region: string,
+    vmId: string,
+    status: string,
+    wanted: string,
+  ): ProviderError {
     return new ProviderError(
       `${this.profile.errorCodes.incorrectState}: VM ${vmId} is ${status}; ${operation} needs it ${wanted}. Retry when it is.`,
-      { retryable: true, context: this.context(operation, region, undefined, this.profile.errorCodes.incorrectState) },
+      {
+        retryable: true,
+        context: this.context(operation, region, undefined, this.profile.errorCodes.incorrectState),
+      },
     );
   }
 
-  invalid(operation: string, region: string | undefined, message: string, issues: string[] = []): InvalidRequestError {
-    return new InvalidRequestError(message, { provider: this.profile.provider, operation, ...(region ? { region } : {}) }, issues);
+  invalid(
+    operation: string,
+    region: string | undefined,
+    message: string,
+    issues: string[] = [],
+  ): InvalidRequestError {
+    return new InvalidRequestError(
+      message,
+      { provider: this.profile.provider, operation, ...(region ? { region } : {}) },
+      issues,
+    );
   }
 
   duplicate(operation: string, region: string, kind: string, name: string): InvalidRequestError {

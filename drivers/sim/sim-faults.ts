@@ -13,7 +13,15 @@ import { DRIVER_OPERATIONS, ProviderIdSchema } from '../spec/index.ts';
  *             the change happened anyway, as with a real cloud whose answer was lost
  * - boot-failure: on `boot`, the VM is created but ends Failed instead of Running
  */
-export const FAULT_KINDS = ['capacity', 'quota', 'throttle', 'auth', 'error', 'timeout', 'boot-failure'] as const;
+export const FAULT_KINDS = [
+  'capacity',
+  'quota',
+  'throttle',
+  'auth',
+  'error',
+  'timeout',
+  'boot-failure',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** `boot` is the moment a created VM would become Running. */
@@ -29,15 +37,23 @@ export const FaultRuleSchema = z
     operation: z.enum(FAULT_OPERATIONS).optional().describe('Only this driver operation'),
     kind: z.enum(FAULT_KINDS),
     rate: z.number().min(0).max(1).default(1).describe('Probability that a matching call fails'),
-    times: z.number().int().positive().optional().describe('Fire at most this many times; unlimited when omitted'),
+    times: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Fire at most this many times; unlimited when omitted'),
     retryAfterMs: z.number().int().nonnegative().default(1000).describe('throttle: the retry-after given'),
     delayMs: z.number().int().nonnegative().default(2000).describe('timeout: how long the call hangs'),
     applied: z.boolean().default(false).describe('timeout: whether the change happened anyway'),
     message: z.string().optional(),
   })
-  .refine((rule) => rule.kind !== 'boot-failure' || rule.operation === undefined || rule.operation === 'boot', {
-    message: 'boot-failure only applies to operation "boot"',
-  });
+  .refine(
+    (rule) => rule.kind !== 'boot-failure' || rule.operation === undefined || rule.operation === 'boot',
+    {
+      message: 'boot-failure only applies to operation "boot"',
+    },
+  );
 export type FaultRuleInput = z.input<typeof FaultRuleSchema>;
 export type FaultRule = z.output<typeof FaultRuleSchema>;
 

@@ -37,7 +37,7 @@ export function newCspId(style: IdStyle, kind: ResourceKind): string {
     case 'tencent':
       return `${TENCENT_PREFIX[kind]}-${randomAlphanumeric(8)}`;
     case 'numeric':
-      return `${BigInt(`0x${randomBytes(8).toString('hex')}`) % 9_000_000_000_000_000_000n + 1_000_000_000_000_000_000n}`;
+      return `${(BigInt(`0x${randomBytes(8).toString('hex')}`) % 9_000_000_000_000_000_000n) + 1_000_000_000_000_000_000n}`;
     case 'ibm':
       return `r006-${randomUUID()}`;
     case 'uuid':

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type ActionLatencies, applyAction, billedForCompute, type StatusEntry, statusAt, timeIn } from './sim-lifecycle.ts';
+import {
+  type ActionLatencies,
+  applyAction,
+  billedForCompute,
+  type StatusEntry,
+  statusAt,
+  timeIn,
+} from './sim-lifecycle.ts';
 
 const latencies: ActionLatencies = { suspendMs: 30, resumeMs: 40, rebootMs: 20, terminateMs: 50 };
 const booting: StatusEntry[] = [
@@ -45,7 +52,10 @@ describe('VM lifecycle', () => {
     const suspended = applyAction(booting, 'suspend', 200, latencies);
     if (suspended.kind !== 'scheduled') throw new Error('expected scheduled');
     expect(applyAction(suspended.history, 'suspend', 210, latencies).kind).toBe('no-op');
-    expect(applyAction(suspended.history, 'resume', 210, latencies)).toEqual({ kind: 'refused', status: 'Suspending' });
+    expect(applyAction(suspended.history, 'resume', 210, latencies)).toEqual({
+      kind: 'refused',
+      status: 'Suspending',
+    });
     const resumed = applyAction(suspended.history, 'resume', 300, latencies);
     if (resumed.kind !== 'scheduled') throw new Error('expected scheduled');
     expect(statusAt(resumed.history, 310).status).toBe('Resuming');
@@ -56,7 +66,10 @@ describe('VM lifecycle', () => {
     const terminated = applyAction(booting, 'terminate', 200, latencies);
     if (terminated.kind !== 'scheduled') throw new Error('expected scheduled');
     for (const action of ['suspend', 'resume', 'reboot'] as const) {
-      expect(applyAction(terminated.history, action, 1000, latencies)).toEqual({ kind: 'refused', status: 'Terminated' });
+      expect(applyAction(terminated.history, action, 1000, latencies)).toEqual({
+        kind: 'refused',
+        status: 'Terminated',
+      });
     }
     expect(applyAction(terminated.history, 'terminate', 1000, latencies).kind).toBe('no-op');
   });

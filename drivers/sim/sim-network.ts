@@ -21,7 +21,11 @@ export function cidrSize(cidr: Cidr): number {
 }
 
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-  return inner.prefix >= outer.prefix && inner.base >= outer.base && inner.base + cidrSize(inner) <= outer.base + cidrSize(outer);
+  return (
+    inner.prefix >= outer.prefix &&
+    inner.base >= outer.base &&
+    inner.base + cidrSize(inner) <= outer.base + cidrSize(outer)
+  );
 }
 
 export function cidrsOverlap(first: Cidr, second: Cidr): boolean {

@@ -23,7 +23,10 @@ function newHome(): string {
 
 /** Starts the helper process; resolves with its first line of output. */
 function startProcess(args: string[]): { child: ChildProcess; firstLine: Promise<string> } {
-  const child = spawn(process.execPath, ['bin/run-ts.mjs', SCRIPT, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/run-ts.mjs', SCRIPT, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
@@ -56,7 +59,12 @@ describe('sim across processes', () => {
 
     const store = await openStore({ home });
     try {
-      const driver = new SimDriver({ provider: 'aws', store, world: fixtureWorld(), config: { apiLatency: false } });
+      const driver = new SimDriver({
+        provider: 'aws',
+        store,
+        world: fixtureWorld(),
+        config: { apiLatency: false },
+      });
       const seen = await driver.getVm(created.id);
       expect(['Creating', 'Running']).toContain(seen.status);
       let current = seen;
@@ -76,11 +84,27 @@ describe('sim across processes', () => {
   it('two processes creating VMs in one subnet at once get every VM and distinct addresses', async () => {
     const home = newHome();
     const store = await openStore({ home });
-    const driver = new SimDriver({ provider: 'aws', store, world: fixtureWorld(), config: { apiLatency: false } });
+    const driver = new SimDriver({
+      provider: 'aws',
+      store,
+      world: fixtureWorld(),
+      config: { apiLatency: false },
+    });
     const stack = await createNetworkStack(driver, 'ap-northeast-2');
-    const args = (prefix: string) => ['create-many', home, prefix, '25', stack.subnet.id, stack.group.id, stack.keyPair.id];
+    const args = (prefix: string) => [
+      'create-many',
+      home,
+      prefix,
+      '25',
+      stack.subnet.id,
+      stack.group.id,
+      stack.keyPair.id,
+    ];
     try {
-      const [first, second] = await Promise.all([startProcess(args('left')).firstLine, startProcess(args('right')).firstLine]);
+      const [first, second] = await Promise.all([
+        startProcess(args('left')).firstLine,
+        startProcess(args('right')).firstLine,
+      ]);
       const ids = [...(JSON.parse(first) as string[]), ...(JSON.parse(second) as string[])];
       expect(new Set(ids).size).toBe(50);
       const vms = await driver.listVms();

@@ -82,7 +82,10 @@ function profile(
   return {
     provider,
     latency,
-    rateLimits: rest.rateLimits ?? { read: { burst: 100, perSecond: 20 }, mutate: { burst: 50, perSecond: 5 } },
+    rateLimits: rest.rateLimits ?? {
+      read: { burst: 100, perSecond: 20 },
+      mutate: { burst: 50, perSecond: 5 },
+    },
     idStyle: rest.idStyle ?? 'uuid',
     uniqueNames: rest.uniqueNames ?? false,
     diskPricePerGiBMonth: rest.diskPricePerGiBMonth ?? 0.08,

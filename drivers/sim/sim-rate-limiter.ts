@@ -13,7 +13,9 @@ export interface Bucket {
   perSecond: number;
 }
 
-export type TakeResult = { granted: true; state: BucketState } | { granted: false; retryAfterMs: number; state: BucketState };
+export type TakeResult =
+  | { granted: true; state: BucketState }
+  | { granted: false; retryAfterMs: number; state: BucketState };
 
 export function takeToken(state: BucketState | undefined, bucket: Bucket, now: number): TakeResult {
   const previous = state ?? { tokens: bucket.burst, updatedAt: now };

@@ -37,32 +37,51 @@ const home = mkdtempSync(join(tmpdir(), 's2a-bench-sim-'));
 const store = await openStore({ home });
 try {
   const world = fixtureWorld();
-  const fast = new SimDriver({ provider: 'aws', store, world, config: { apiLatency: false, rateLimits: false, account: 'fast' } });
+  const fast = new SimDriver({
+    provider: 'aws',
+    store,
+    world,
+    config: { apiLatency: false, rateLimits: false, account: 'fast' },
+  });
   const limited = new SimDriver({
     provider: 'aws',
     store,
     world,
-    config: { apiLatency: false, account: 'limited', rateLimits: { aws: { read: { burst: 1e9, perSecond: 1e9 }, mutate: { burst: 1e9, perSecond: 1e9 } } } },
+    config: {
+      apiLatency: false,
+      account: 'limited',
+      rateLimits: { aws: { read: { burst: 1e9, perSecond: 1e9 }, mutate: { burst: 1e9, perSecond: 1e9 } } },
+    },
   });
   const stack = await createNetworkStack(fast, 'ap-northeast-2');
   const creates = await timeEach(240, (index) => fast.createVm(vmRequest(stack, { name: `vm-${index}` })));
   report('createVm (240 VMs in one /24 subnet)', creates);
   const firstTen = creates.slice(0, 50).reduce((sum, value) => sum + value, 0) / 50;
   const lastTen = creates.slice(-50).reduce((sum, value) => sum + value, 0) / 50;
-  console.log(`  createVm cost growth, last 50 vs first 50: ×${(lastTen / firstTen).toFixed(2)} (quota/capacity scan the region)`);
+  console.log(
+    `  createVm cost growth, last 50 vs first 50: ×${(lastTen / firstTen).toFixed(2)} (quota/capacity scan the region)`,
+  );
   const vms = await fast.listVms();
-  report('getVm (with 240 VMs stored)', await timeEach(1000, (index) => fast.getVm((vms[index % vms.length] as { id: string }).id)));
+  report(
+    'getVm (with 240 VMs stored)',
+    await timeEach(1000, (index) => fast.getVm((vms[index % vms.length] as { id: string }).id)),
+  );
   report('listVms region (240 VMs)', await timeEach(50, () => fast.listVms({ region: 'ap-northeast-2' })));
   const limitedStack = await createNetworkStack(limited, 'ap-northeast-2');
   const withoutLimits = await timeEach(1000, () => fast.getVNet(stack.vNet.id));
   const withLimits = await timeEach(1000, () => limited.getVNet(limitedStack.vNet.id));
   report('getVNet, rate limits off', withoutLimits);
   report('getVNet, rate limits on (token in the store)', withLimits);
-  console.log(`  rate-limit bookkeeping overhead: ×${(percentile(withLimits, 0.5) / percentile(withoutLimits, 0.5)).toFixed(2)} per call (p50)`);
-  report('terminateVm', await timeEach(100, async (index) => {
-    const id = (vms[index] as { id: string }).id;
-    await fast.terminateVm(id);
-  }));
+  console.log(
+    `  rate-limit bookkeeping overhead: ×${(percentile(withLimits, 0.5) / percentile(withoutLimits, 0.5)).toFixed(2)} per call (p50)`,
+  );
+  report(
+    'terminateVm',
+    await timeEach(100, async (index) => {
+      const id = (vms[index] as { id: string }).id;
+      await fast.terminateVm(id);
+    }),
+  );
 } finally {
   await store.close();
   rmSync(home, { recursive: true, force: true });

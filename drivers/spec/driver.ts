@@ -30,7 +30,13 @@ import type {
  * - Failures throw the typed errors of `errors.ts`, never raw SDK errors.
  * - Resource ids are "provider+region+cspId"; `get*` of an unknown id throws NotFoundError.
  * - Deletes and terminate are idempotent: removing what is already gone succeeds.
- * - `create*` with an idempotencyKey already used returns the resource the first call made.
+ * - `create*` with an idempotencyKey already used returns the resource the first call made; the
+ *   same key with different parameters throws InvalidRequestError (EC2's IdempotentParameterMismatch).
+ *   A generated key pair's private key is only in the first answer: callers that may retry
+ *   should import a public key they made instead.
+ * - Malformed ids (wrong provider, wrong shape) are NotFoundError, like unknown ones.
+ * - A terminated VM stays readable with status Terminated for a while (providers that forget it
+ *   at once answer from a tombstone); listVms hides it unless includeTerminated.
  * - Created resources carry the request's tags (including s2a:mci, s2a:op, s2a:owner).
  * - Suspend/resume/reboot/terminate return once the provider accepted the request; the VM's
  *   status then moves on by itself (poll `getVm`).

@@ -112,7 +112,7 @@ export class NotFoundError extends DriverError {
     super(`${resourceKind} ${resourceId} was not found${hint ? `: ${hint}` : ''}`, {
       retryable: false,
       context,
-      details: { resourceKind, resourceId },
+      details: { resourceKind, resourceId, ...(hint ? { hint } : {}) },
     });
   }
 }
@@ -178,6 +178,7 @@ export function driverErrorFromJson(json: DriverErrorJson): DriverError {
         String(details?.resourceKind ?? 'resource'),
         String(details?.resourceId ?? '?'),
         context,
+        typeof details?.hint === 'string' ? details.hint : undefined,
       );
     case 'AUTH':
       return new AuthError(message, context);

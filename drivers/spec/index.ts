@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './ids.ts';
 export * from './schemas.ts';
 export * from './validate.ts';
+export * from './wait.ts';

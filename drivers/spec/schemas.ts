@@ -103,7 +103,11 @@ const CidrSchema = z
   .regex(
     /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/,
     'expected an IPv4 CIDR such as 10.0.0.0/16',
-  );
+  )
+  .refine((text) => {
+    const [address = '', prefix = ''] = text.split('/');
+    return address.split('.').every((octet) => Number(octet) <= 255) && Number(prefix) <= 32;
+  }, 'octets must be 0-255 and the prefix 0-32');
 
 const ResourceBase = {
   id: z.string().describe('Resource id, "provider+region+cspId"'),
@@ -184,7 +188,9 @@ export type VmStatus = z.infer<typeof VmStatusSchema>;
 
 export const VmSchema = z.object({
   ...ResourceBase,
-  zone: z.string().describe('Zone code the VM was placed in'),
+  zone: z
+    .string()
+    .describe('Zone code the VM was placed in; the region code where the provider has no zones'),
   specId: z.string(),
   imageId: z.string(),
   vNetId: z.string(),
@@ -291,7 +297,10 @@ export type ResourceFilter = z.input<typeof ResourceFilterSchema>;
 
 export const VmFilterSchema = ResourceFilterSchema.extend({
   statuses: z.array(VmStatusSchema).optional(),
-  includeTerminated: z.boolean().default(false).describe('Terminated VMs are hidden unless asked for'),
+  includeTerminated: z
+    .boolean()
+    .default(false)
+    .describe('Terminated VMs are hidden unless asked for, here or by naming "Terminated" in statuses'),
 });
 export type VmFilter = z.input<typeof VmFilterSchema>;
 

@@ -1,6 +1,8 @@
-// Depends on drivers/spec only (no test framework), so engine code can use it once it moves there.
+// Waiting for a VM status, shared by the engine, the CLI and the conformance suite.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CloudDriver, isRetryable, ThrottledError, type Vm, type VmStatus } from '../spec/index.ts';
+import type { CloudDriver } from './driver.ts';
+import { isRetryable, ThrottledError } from './errors.ts';
+import type { Vm, VmStatus } from './schemas.ts';
 
 export interface WaitForVmStatusOptions {
   /** Give up after this long. */

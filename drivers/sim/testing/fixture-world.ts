@@ -6,7 +6,14 @@ import type { SimWorld } from '../sim-world.ts';
  * (cloudinfo.yaml coordinates, aws-ec2-catalog and SkyPilot prices). The full world is wired by
  * `runtime/` from `catalog/`; drivers may not import it.
  */
-function region(provider: ProviderId, code: string, displayName: string, latitude: number, longitude: number, zones: string[]): Region {
+function region(
+  provider: ProviderId,
+  code: string,
+  displayName: string,
+  latitude: number,
+  longitude: number,
+  zones: string[],
+): Region {
   return {
     id: `${provider}+${code}`,
     provider,
@@ -45,7 +52,13 @@ function spec(
   };
 }
 
-function ubuntu(provider: ProviderId, regionCode: string, cspImageId: string, arch: 'x86_64' | 'arm64' = 'x86_64', gpuReady = false): Image {
+function ubuntu(
+  provider: ProviderId,
+  regionCode: string,
+  cspImageId: string,
+  arch: 'x86_64' | 'arm64' = 'x86_64',
+  gpuReady = false,
+): Image {
   return {
     id: `${provider}+${regionCode}+${cspImageId}`,
     provider,
@@ -63,9 +76,16 @@ function ubuntu(provider: ProviderId, regionCode: string, cspImageId: string, ar
 export function fixtureWorld(): SimWorld {
   return {
     regions: [
-      region('aws', 'ap-northeast-2', 'Korea (Seoul)', 37.36, 126.78, ['ap-northeast-2a', 'ap-northeast-2b', 'ap-northeast-2c']),
+      region('aws', 'ap-northeast-2', 'Korea (Seoul)', 37.36, 126.78, [
+        'ap-northeast-2a',
+        'ap-northeast-2b',
+        'ap-northeast-2c',
+      ]),
       region('aws', 'us-east-1', 'US East (N. Virginia)', 38.13, -78.45, ['us-east-1a', 'us-east-1b']),
-      region('gcp', 'asia-northeast3', 'Korea (Seoul)', 37.56, 126.97, ['asia-northeast3-a', 'asia-northeast3-b']),
+      region('gcp', 'asia-northeast3', 'Korea (Seoul)', 37.56, 126.97, [
+        'asia-northeast3-a',
+        'asia-northeast3-b',
+      ]),
       region('ncp', 'KR', 'Korea (Seoul)', 37.4, 127.1, []),
     ],
     specs: [
@@ -77,7 +97,7 @@ export function fixtureWorld(): SimWorld {
         zones: ['ap-northeast-2a', 'ap-northeast-2c'],
       }),
       spec('aws', 'us-east-1', 't3.medium', 2, 4, 0.0416),
-      spec('gcp', 'asia-northeast3', 'e2-medium', 2, 4, 0.04), 
+      spec('gcp', 'asia-northeast3', 'e2-medium', 2, 4, 0.04),
       spec('ncp', 'KR', 's2-g3', 2, 8, 0.0848),
     ],
     images: [

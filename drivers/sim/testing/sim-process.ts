@@ -14,10 +14,30 @@ const store = await openStore({ home });
 const REGION = 'ap-northeast-2';
 
 if (mode === 'create-and-hang') {
-  const driver = new SimDriver({ provider: 'aws', store, world: fixtureWorld(), config: { timeScale: Number(rest[0]), apiLatency: false } });
-  const vNet = await driver.createVNet({ region: REGION, name: 'net', cidrBlock: '10.0.0.0/16', tags: TEST_TAGS });
-  const subnet = await driver.createSubnet({ vNetId: vNet.id, name: 'subnet', cidrBlock: '10.0.1.0/24', tags: TEST_TAGS });
-  const group = await driver.createSecurityGroup({ vNetId: vNet.id, name: 'ssh', rules: [], tags: TEST_TAGS });
+  const driver = new SimDriver({
+    provider: 'aws',
+    store,
+    world: fixtureWorld(),
+    config: { timeScale: Number(rest[0]), apiLatency: false },
+  });
+  const vNet = await driver.createVNet({
+    region: REGION,
+    name: 'net',
+    cidrBlock: '10.0.0.0/16',
+    tags: TEST_TAGS,
+  });
+  const subnet = await driver.createSubnet({
+    vNetId: vNet.id,
+    name: 'subnet',
+    cidrBlock: '10.0.1.0/24',
+    tags: TEST_TAGS,
+  });
+  const group = await driver.createSecurityGroup({
+    vNetId: vNet.id,
+    name: 'ssh',
+    rules: [],
+    tags: TEST_TAGS,
+  });
   const keyPair = await driver.createKeyPair({ region: REGION, name: 'key', tags: TEST_TAGS });
   const vm = await driver.createVm({
     region: REGION,
@@ -34,7 +54,12 @@ if (mode === 'create-and-hang') {
   setInterval(() => undefined, 60_000);
 } else if (mode === 'create-many') {
   const [prefix, count, subnetId, groupId, keyPairId] = rest as [string, string, string, string, string];
-  const driver = new SimDriver({ provider: 'aws', store, world: fixtureWorld(), config: { apiLatency: false, rateLimits: false } });
+  const driver = new SimDriver({
+    provider: 'aws',
+    store,
+    world: fixtureWorld(),
+    config: { apiLatency: false, rateLimits: false },
+  });
   const ids: string[] = [];
   for (let index = 0; index < Number(count); index++) {
     const vm = await driver.createVm({

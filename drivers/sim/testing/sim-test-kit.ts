@@ -74,7 +74,10 @@ export function vmRequest(stack: NetworkStack, overrides: Record<string, unknown
     region,
     name: 'vm',
     specId: `aws+${region}+t3.medium`,
-    imageId: region === 'us-east-1' ? 'aws+us-east-1+ami-0fc5d935ebf8bc3bc' : 'aws+ap-northeast-2+ami-0a1b2c3d4e5f60718',
+    imageId:
+      region === 'us-east-1'
+        ? 'aws+us-east-1+ami-0fc5d935ebf8bc3bc'
+        : 'aws+ap-northeast-2+ami-0a1b2c3d4e5f60718',
     subnetId: stack.subnet.id,
     securityGroupIds: [stack.group.id],
     keyPairId: stack.keyPair.id,

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { PROVIDERS, ProviderIdSchema } from '../drivers/spec/index.ts';
+
+/**
+ * Which driver serves each provider. The default binds all ten to the sim, so s2a works offline;
+ * a real driver switches on by configuration only (S2A_CONNECTIONS), when credentials exist.
+ */
+export const ConnectionSchema = z.object({
+  driver: z
+    .enum(['sim'])
+    .describe('"sim" now; real drivers (aws, gcp, azure, tencent) arrive with their issues'),
+});
+export type Connection = z.infer<typeof ConnectionSchema>;
+
+export const ConnectionsSchema = z.partialRecord(ProviderIdSchema, ConnectionSchema);
+export type Connections = z.infer<typeof ConnectionsSchema>;
+
+export function defaultConnections(): Record<(typeof PROVIDERS)[number], Connection> {
+  return Object.fromEntries(PROVIDERS.map((provider) => [provider, { driver: 'sim' }])) as Record<
+    (typeof PROVIDERS)[number],
+    Connection
+  >;
+}
+
+/**
+ * Reads S2A_CONNECTIONS (JSON: {"aws": {"driver": "sim"}, …}); providers it leaves out stay on
+ * the sim. Throws an Error that says how to fix a bad value.
+ */
+export function connectionsFromEnvironment(
+  environment: Record<string, string | undefined> = process.env,
+): Record<(typeof PROVIDERS)[number], Connection> {
+  const connections = defaultConnections();
+  const text = environment.S2A_CONNECTIONS?.trim();
+  if (!text) return connections;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(
+      'S2A_CONNECTIONS must be JSON, e.g. {"aws":{"driver":"sim"}}; unset it to use the sim everywhere',
+    );
+  }
+  const parsed = ConnectionsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `S2A_CONNECTIONS is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}. ` +
+        `Providers are ${PROVIDERS.join(', ')}; the available driver is "sim".`,
+    );
+  }
+  return { ...connections, ...parsed.data };
+}

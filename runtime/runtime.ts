@@ -1,0 +1,88 @@
+import { loadWorld, worldForProvider } from '../catalog/load/index.ts';
+import type { SimConfig } from '../drivers/sim/sim-config.ts';
+import { simConfigFromEnvironment } from '../drivers/sim/sim-config.ts';
+import type { SimDriver } from '../drivers/sim/sim-driver.ts';
+import type { SimWorld } from '../drivers/sim/sim-world.ts';
+import { type CloudDriver, PROVIDERS, type ProviderId } from '../drivers/spec/index.ts';
+import { openStore } from '../store/index.ts';
+import type { Store } from '../store/types.ts';
+import { type Connection, connectionsFromEnvironment } from './config.ts';
+
+export interface RuntimeOptions {
+  /** Store directory; defaults to S2A_HOME or ./.s2a */
+  home?: string;
+  environment?: Record<string, string | undefined>;
+  /** Overrides of the sim settings read from the environment (tests: account, timeScale…). */
+  sim?: Partial<SimConfig>;
+  clock?: () => number;
+}
+
+/**
+ * The assembled s2a: the store, the catalog's world, and one driver per provider connection.
+ * This is the only place that wires catalog data into drivers (drivers import nothing above them).
+ */
+export class Runtime {
+  private readonly drivers = new Map<ProviderId, CloudDriver>();
+
+  private constructor(
+    readonly store: Store,
+    readonly connections: Record<ProviderId, Connection>,
+    readonly simConfig: SimConfig,
+    private readonly clock: (() => number) | undefined,
+  ) {}
+
+  static async open(options: RuntimeOptions = {}): Promise<Runtime> {
+    const environment = options.environment ?? process.env;
+    const connections = connectionsFromEnvironment(environment);
+    const simConfig = { ...simConfigFromEnvironment(environment), ...options.sim };
+    const store = await openStore(options.home ? { home: options.home } : {});
+    return new Runtime(store, connections, simConfig, options.clock);
+  }
+
+  /** Regions, specs and images of all providers, loaded once from the data shipped in catalog/. */
+  get world(): SimWorld {
+    return loadWorld();
+  }
+
+  /** The driver for a provider, created (and its SDK loaded) on first use. */
+  async driver(provider: ProviderId): Promise<CloudDriver> {
+    const existing = this.drivers.get(provider);
+    if (existing) return existing;
+    const connection = this.connections[provider];
+    let driver: CloudDriver;
+    switch (connection.driver) {
+      case 'sim': {
+        const { SimDriver } = await import('../drivers/sim/sim-driver.ts');
+        driver = new SimDriver({
+          provider,
+          store: this.store,
+          world: worldForProvider(provider),
+          config: this.simConfig,
+          ...(this.clock ? { clock: this.clock } : {}),
+        });
+        break;
+      }
+    }
+    this.drivers.set(provider, driver);
+    return driver;
+  }
+
+  /** The sim driver of a provider, for emulator administration (faults, billing). */
+  async simDriver(provider: ProviderId): Promise<SimDriver> {
+    const driver = await this.driver(provider);
+    const { SimDriver } = await import('../drivers/sim/sim-driver.ts');
+    if (!(driver instanceof SimDriver))
+      throw new Error(`${provider} is connected to a real cloud, not the sim`);
+    return driver;
+  }
+
+  providers(): readonly ProviderId[] {
+    return PROVIDERS;
+  }
+
+  async close(): Promise<void> {
+    for (const driver of this.drivers.values()) await driver.close();
+    this.drivers.clear();
+    await this.store.close();
+  }
+}
