@@ -37,23 +37,35 @@ export interface CsvTable {
  */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
-  let position = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  eachCsvRecord(text, text.charCodeAt(0) === 0xfeff ? 1 : 0, (row) => {
+    rows.push(row);
+    return true;
+  });
+  return rows;
+}
+
+/**
+ * Calls `visit` with each record from `start` on while it returns true; returns the position after
+ * the last record read.
+ */
+function eachCsvRecord(text: string, start: number, visit: (row: string[]) => boolean): number {
+  let position = start;
   while (position < text.length) {
     let lineEnd = text.indexOf('\n', position);
     if (lineEnd < 0) lineEnd = text.length;
     const line = text.slice(position, lineEnd);
+    let row: string[] | undefined;
     if (line.includes('"')) {
       // Quoted cells may hold commas and newlines: read this record character by character.
-      const [row, next] = parseQuotedRecord(text, position);
-      rows.push(row);
-      position = next;
-      continue;
+      [row, position] = parseQuotedRecord(text, position);
+    } else {
+      const content = line.endsWith('\r') ? line.slice(0, -1) : line;
+      position = lineEnd + 1;
+      if (content !== '') row = content.split(',');
     }
-    const content = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (content !== '') rows.push(content.split(','));
-    position = lineEnd + 1;
+    if (row && !visit(row)) break;
   }
-  return rows;
+  return position;
 }
 
 /** Reads one record starting at `start`; returns its cells and the position after its line end. */
@@ -84,14 +96,42 @@ function parseQuotedRecord(text: string, start: number): [string[], number] {
 export function readDataCsv(relativePath: string): CsvTable {
   const [header, ...rows] = parseCsv(readDataText(relativePath));
   if (!header) throw new Error(`${relativePath} is empty`);
+  return { header, rows, column: columnFinder(relativePath, header) };
+}
+
+/** A CSV file read one row at a time, for the large catalogs. */
+export interface CsvStream {
+  header: string[];
+  column(name: string): number;
+  /** Parses the file again on each call; rows are not kept, which spares the garbage collector. */
+  forEachRow(visit: (row: string[]) => void): void;
+}
+
+export function streamDataCsv(relativePath: string): CsvStream {
+  const text = readDataText(relativePath);
+  let header: string[] | undefined;
+  const bodyStart = eachCsvRecord(text, text.charCodeAt(0) === 0xfeff ? 1 : 0, (row) => {
+    header = row;
+    return false;
+  });
+  if (!header) throw new Error(`${relativePath} is empty`);
   return {
     header,
-    rows,
-    column(name: string): number {
-      const index = header.indexOf(name);
-      if (index < 0) throw new Error(`${relativePath} has no column "${name}"`);
-      return index;
+    column: columnFinder(relativePath, header),
+    forEachRow(visit: (row: string[]) => void): void {
+      eachCsvRecord(text, bodyStart, (row) => {
+        visit(row);
+        return true;
+      });
     },
+  };
+}
+
+function columnFinder(relativePath: string, header: readonly string[]): (name: string) => number {
+  return (name: string): number => {
+    const index = header.indexOf(name);
+    if (index < 0) throw new Error(`${relativePath} has no column "${name}"`);
+    return index;
   };
 }
 

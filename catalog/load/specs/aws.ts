@@ -1,5 +1,5 @@
 import type { Arch, Spec } from '../../../drivers/spec/index.ts';
-import { cell, numberCell, readDataCsv } from '../data-files.ts';
+import { cell, numberCell, streamDataCsv } from '../data-files.ts';
 import { makeGpu } from '../gpu.ts';
 import { FETCHED_AT, type SourceResult, SourceTally, specId } from './common.ts';
 
@@ -12,7 +12,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * spot only for accelerator types. Mac and i386 rows are dropped (s2a runs Linux on x86_64/arm64).
  */
 export function loadAwsSpecs(knownRegions: ReadonlySet<string>): SourceResult {
-  const table = readDataCsv(FILE);
+  const table = streamDataCsv(FILE);
   const tally = new SourceTally(SOURCE, 'aws', knownRegions);
   const column = {
     type: table.column('InstanceType'),
@@ -29,20 +29,20 @@ export function loadAwsSpecs(knownRegions: ReadonlySet<string>): SourceResult {
     spotMin: table.column('SpotPriceMin'),
   };
   const specs: Spec[] = [];
-  for (const row of table.rows) {
+  table.forEachRow((row) => {
     tally.rowsRead++;
     const region = cell(row, column.region);
-    if (!tally.acceptsRegion(region)) continue;
+    if (!tally.acceptsRegion(region)) return;
     const arch = cell(row, column.arch);
     if (arch !== 'x86_64' && arch !== 'arm64') {
       tally.skip(`arch ${arch || '(empty)'}`);
-      continue;
+      return;
     }
     const vcpu = numberCell(row, column.vcpu);
     const memoryGiB = numberCell(row, column.memory);
     if (!vcpu || !memoryGiB || vcpu <= 0 || memoryGiB <= 0) {
       tally.skip('no vCPU or memory');
-      continue;
+      return;
     }
     const acceleratorName = cell(row, column.acceleratorName);
     const acceleratorCount = numberCell(row, column.acceleratorCount);
@@ -76,6 +76,6 @@ export function loadAwsSpecs(knownRegions: ReadonlySet<string>): SourceResult {
         fetchedAt: ISO_DATE.test(priceAsOf) ? priceAsOf : FETCHED_AT.skypilot,
       });
     }
-  }
+  });
   return { specs, tally };
 }

@@ -1,5 +1,5 @@
 import type { Arch, Spec } from '../../../drivers/spec/index.ts';
-import { cell, numberCell, readDataCsv } from '../data-files.ts';
+import { cell, numberCell, streamDataCsv } from '../data-files.ts';
 import { makeGpu } from '../gpu.ts';
 import { FETCHED_AT, type SourceResult, SourceTally, specId } from './common.ts';
 
@@ -38,7 +38,7 @@ function archOf(name: string, cache: Map<string, Arch>): Arch {
 
 /** Azure from anycloud-sh's SkyPilot-format catalog: one row per (size, region), no zone column. */
 export function loadAzureSpecs(knownRegions: ReadonlySet<string>): SourceResult {
-  const table = readDataCsv(FILE);
+  const table = streamDataCsv(FILE);
   const tally = new SourceTally(SOURCE, 'azure', knownRegions);
   const column = {
     type: table.column('InstanceType'),
@@ -53,16 +53,16 @@ export function loadAzureSpecs(knownRegions: ReadonlySet<string>): SourceResult 
   const specs: Spec[] = [];
   // ~1,400 sizes over ~57,000 rows: work out each size's arch once.
   const archByName = new Map<string, Arch>();
-  for (const row of table.rows) {
+  table.forEachRow((row) => {
     tally.rowsRead++;
     const region = cell(row, column.region);
-    if (!tally.acceptsRegion(region)) continue;
+    if (!tally.acceptsRegion(region)) return;
     const name = cell(row, column.type);
     const vcpu = numberCell(row, column.vcpu);
     const memoryGiB = numberCell(row, column.memory);
     if (!name || !vcpu || !memoryGiB || vcpu <= 0 || memoryGiB <= 0) {
       tally.skip('no name, vCPU or memory');
-      continue;
+      return;
     }
     const acceleratorName = cell(row, column.acceleratorName);
     const acceleratorCount = NVV4_GPU_FRACTION[name] ?? numberCell(row, column.acceleratorCount);
@@ -88,6 +88,6 @@ export function loadAzureSpecs(knownRegions: ReadonlySet<string>): SourceResult 
         fetchedAt: FETCHED_AT.anycloud,
       });
     }
-  }
+  });
   return { specs, tally };
 }

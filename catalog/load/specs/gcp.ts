@@ -1,5 +1,5 @@
 import type { Arch, Gpu, Spec } from '../../../drivers/spec/index.ts';
-import { cell, numberCell, readDataCsv } from '../data-files.ts';
+import { cell, numberCell, streamDataCsv } from '../data-files.ts';
 import { makeGpu, roundTo } from '../gpu.ts';
 import { FETCHED_AT, minOf, type SourceResult, SourceTally, specId, ZoneCollapser } from './common.ts';
 
@@ -76,7 +76,7 @@ interface MachineRow {
  * built-in GPUs the price is VM + GPUs, as SkyPilot itself adds them.
  */
 export function loadGcpSpecs(knownRegions: ReadonlySet<string>): SourceResult {
-  const table = readDataCsv(FILE);
+  const table = streamDataCsv(FILE);
   const tally = new SourceTally(SOURCE, 'gcp', knownRegions);
   const column = {
     type: table.column('InstanceType'),
@@ -94,8 +94,8 @@ export function loadGcpSpecs(knownRegions: ReadonlySet<string>): SourceResult {
   // First pass: GPU attachment prices, by zone and by region (fallback when a zone lacks one).
   const attachmentsByZone = new Map<string, Attachment>();
   const attachmentsByRegion = new Map<string, Attachment>();
-  for (const row of table.rows) {
-    if (cell(row, column.type) !== '') continue;
+  table.forEachRow((row) => {
+    if (cell(row, column.type) !== '') return;
     const key = `${cell(row, column.acceleratorName)}|${numberCell(row, column.acceleratorCount)}`;
     const mebibytes = /SizeInMiB'?:\s*(\d+)/.exec(cell(row, column.gpuInfo))?.[1];
     const attachment: Attachment = {
@@ -116,34 +116,34 @@ export function loadGcpSpecs(knownRegions: ReadonlySet<string>): SourceResult {
           }
         : attachment,
     );
-  }
+  });
 
   const collapser = new ZoneCollapser<MachineRow>();
   // ~400 machine types over ~29,000 rows: classify each name once.
   const builtInByName = new Map<string, BuiltInGpu | undefined>();
   const unknownRegionRows = new Set<string>();
-  for (const row of table.rows) {
+  table.forEachRow((row) => {
     tally.rowsRead++;
     const name = cell(row, column.type);
     if (name === '') {
       tally.skip('GPU/TPU attachment price row (not a machine type)');
-      continue;
+      return;
     }
     if (name.endsWith('-tpu') && TPU_HOST.test(name)) {
       tally.skip('TPU host VM (not a Compute Engine machine type)');
-      continue;
+      return;
     }
     const region = cell(row, column.region);
     // Zone rows collapse into one spec, so the drop is counted once per (type, region) below.
     if (!tally.isKnownRegion(region)) {
       unknownRegionRows.add(`${name} ${region}`);
-      continue;
+      return;
     }
     const vcpu = numberCell(row, column.vcpu);
     const memoryGiB = numberCell(row, column.memory);
     if (!vcpu || !memoryGiB || vcpu <= 0 || memoryGiB <= 0) {
       tally.skip('no vCPU or memory');
-      continue;
+      return;
     }
     const zone = cell(row, column.zone);
     let builtIn = builtInByName.get(name);
@@ -162,7 +162,7 @@ export function loadGcpSpecs(knownRegions: ReadonlySet<string>): SourceResult {
       spot = spot !== null && attachment?.spot != null ? roundTo(spot + attachment.spot, 5) : null;
     }
     collapser.add(name, region, zone, price, spot, { vcpu, memoryGiB, builtIn });
-  }
+  });
 
   for (const key of unknownRegionRows) tally.acceptsRegion(key.slice(key.indexOf(' ') + 1));
   const specs: Spec[] = [];
