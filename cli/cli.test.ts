@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,12 +53,17 @@ describe('the s2a command', () => {
     expect(created.code).toBe(0);
     const vm = JSON.parse(created.stdout) as { id: string; status: string };
     expect(vm.status).toBe('Creating');
+    // The generated private key is kept for ssh, readable by the owner only.
+    const [keyFile] = readdirSync(join(home, 'keys'));
+    expect(keyFile).toMatch(/^gcp-asia-northeast3-s2a-cli\.pem$/);
+    expect(statSync(join(home, 'keys', keyFile as string)).mode & 0o777).toBe(0o600);
     const listed = JSON.parse(s2a('vm', 'list', '--json').stdout) as { id: string }[];
     expect(listed.map((item) => item.id)).toContain(vm.id);
     const deleted = s2a('vm', 'delete', vm.id, '--json');
     expect(deleted.code).toBe(0);
     expect((JSON.parse(deleted.stdout) as { status: string }).status).toBe('Terminated');
     expect(JSON.parse(s2a('vm', 'list', '--json').stdout)).toEqual([]);
+    expect(readdirSync(join(home, 'keys'))).toEqual([]);
   });
 
   it.each([

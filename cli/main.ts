@@ -110,7 +110,7 @@ async function cheapestSpec(driver: CloudDriver, region: string): Promise<Spec> 
     )
     .sort((first, second) => (first.pricePerHour ?? 0) - (second.pricePerHour ?? 0));
   const spec = priced[0];
-  if (!spec) throw new Error(`no priced x86_64 spec with 2+ vCPUs in ${region}`);
+  if (!spec) throw new Error(`no priced x86_64 spec with 2+ vCPUs and 4+ GiB in ${region}`);
   return spec;
 }
 
@@ -146,7 +146,7 @@ async function commandStart(runtime: Runtime, options: Options): Promise<number>
   const driver = await runtime.driver(provider);
   const spec = await cheapestSpec(driver, region);
   out(
-    `Cheapest 2+ vCPU x86_64 spec in ${provider}+${region} (Seoul): ${spec.name}, ${spec.vcpu} vCPU, ${spec.memoryGiB} GiB, ${money(spec.pricePerHour)}/h (${spec.source}, ${spec.fetchedAt}).`,
+    `Cheapest x86_64 spec with 2+ vCPUs and 4+ GiB in ${provider}+${region} (Seoul): ${spec.name}, ${spec.vcpu} vCPU, ${spec.memoryGiB} GiB, ${money(spec.pricePerHour)}/h (${spec.source}, ${spec.fetchedAt}).`,
   );
   const mci = `tour-${Date.now().toString(36)}`;
   const network = await ensureNetwork(driver, region, mci);
@@ -287,7 +287,12 @@ async function commandVm(runtime: Runtime, options: Options): Promise<number> {
       if (!image) throw new Error(`no Ubuntu ${spec.arch} image in ${region.region}`);
       const name =
         typeof options.values.name === 'string' ? options.values.name : `vm-${Date.now().toString(36)}`;
-      const network = await ensureNetwork(driver, region.region, 'cli');
+      let keyFile: string | undefined;
+      const network = await ensureNetwork(driver, region.region, 'cli', {
+        saveKey: async (keyName, privateKey) => {
+          keyFile = await runtime.saveKey(keyName, privateKey);
+        },
+      });
       const vm = await driver.createVm({
         region: region.region,
         name,
@@ -299,7 +304,12 @@ async function commandVm(runtime: Runtime, options: Options): Promise<number> {
         ...(typeof options.values.zone === 'string' ? { zone: options.values.zone } : {}),
         tags: { 's2a:mci': 'cli', 's2a:op': `cli-${Date.now().toString(36)}`, 's2a:owner': OWNER },
       });
-      print(options, `${describeVm(vm)}\n\nIt boots by itself; check with: s2a vm show ${vm.id}`, vm);
+      const keyNote = keyFile ? `\nPrivate key of the new key pair: ${keyFile}` : '';
+      print(
+        options,
+        `${describeVm(vm)}${keyNote}\n\nIt boots by itself; check with: s2a vm show ${vm.id}`,
+        vm,
+      );
       return 0;
     }
     case 'list': {
@@ -342,7 +352,9 @@ async function commandVm(runtime: Runtime, options: Options): Promise<number> {
           vm = await waitForStatus(driver, vmId, ['Terminated'], (current) => {
             if (!options.json) console.log(`  … ${current.status}`);
           });
-          const released = await (await ensureNetwork(driver, vm.region, 'cli', { create: false })).release();
+          const network = await ensureNetwork(driver, vm.region, 'cli', { create: false });
+          const released = await network.release();
+          if (released) await runtime.removeKey(`${driver.provider}-${vm.region}-${network.keyPair.name}`);
           if (!options.json && released)
             console.log('Removed the CLI network of that region: no other VM used it.');
         }

@@ -80,7 +80,11 @@ for (const provider of PROVIDERS) {
     setup: async () => {
       const home = mkdtempSync(join(tmpdir(), `s2a-world-${provider}-`));
       // Rate limits off here: they are tested on the sim's own suite; this one checks the real data.
-      const runtime = await Runtime.open({ home, environment: {}, sim: { timeScale: 0.001, rateLimits: false } });
+      const runtime = await Runtime.open({
+        home,
+        environment: {},
+        sim: { timeScale: 0.001, rateLimits: false },
+      });
       const driver = (await runtime.driver(provider)) as SimDriver;
       const specs = await driver.listSpecs();
       const regionsWithImages = new Set(

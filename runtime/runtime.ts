@@ -1,10 +1,12 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadWorld, worldForProvider } from '../catalog/load/index.ts';
 import type { SimConfig } from '../drivers/sim/sim-config.ts';
 import { simConfigFromEnvironment } from '../drivers/sim/sim-config.ts';
 import type { SimDriver } from '../drivers/sim/sim-driver.ts';
 import type { SimWorld } from '../drivers/sim/sim-world.ts';
 import { type CloudDriver, PROVIDERS, type ProviderId } from '../drivers/spec/index.ts';
-import { openStore } from '../store/index.ts';
+import { openStore, resolveStoreHome } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { type Connection, connectionsFromEnvironment } from './config.ts';
 
@@ -25,6 +27,8 @@ export class Runtime {
   private readonly drivers = new Map<ProviderId, CloudDriver>();
 
   private constructor(
+    /** Directory of the store and of generated SSH keys. */
+    readonly home: string,
     readonly store: Store,
     readonly connections: Record<ProviderId, Connection>,
     readonly simConfig: SimConfig,
@@ -35,8 +39,9 @@ export class Runtime {
     const environment = options.environment ?? process.env;
     const connections = connectionsFromEnvironment(environment);
     const simConfig = { ...simConfigFromEnvironment(environment), ...options.sim };
-    const store = await openStore(options.home ? { home: options.home } : {});
-    return new Runtime(store, connections, simConfig, options.clock);
+    const home = options.home ?? resolveStoreHome(environment as NodeJS.ProcessEnv);
+    const store = await openStore({ home });
+    return new Runtime(home, store, connections, simConfig, options.clock);
   }
 
   /** Regions, specs and images of all providers, loaded once from the data shipped in catalog/. */
@@ -74,6 +79,22 @@ export class Runtime {
     if (!(driver instanceof SimDriver))
       throw new Error(`${provider} is connected to a real cloud, not the sim`);
     return driver;
+  }
+
+  /**
+   * Keeps a generated private key where `ssh -i` can use it, readable by the owner only.
+   * Returns the file path. Keys never go into the store, logs or tool results.
+   */
+  async saveKey(name: string, privateKey: string): Promise<string> {
+    const directory = join(this.home, 'keys');
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    const file = join(directory, `${name}.pem`);
+    await writeFile(file, privateKey, { mode: 0o600 });
+    return file;
+  }
+
+  async removeKey(name: string): Promise<void> {
+    await rm(join(this.home, 'keys', `${name}.pem`), { force: true });
   }
 
   providers(): readonly ProviderId[] {
