@@ -24,6 +24,7 @@ import {
   type VNet,
   VNetSchema,
 } from '../spec/index.ts';
+import { waitForVmStatus } from '../spec/wait.ts';
 import {
   type DriverErrorClass,
   expectDriverError,
@@ -35,7 +36,6 @@ import type { ConformanceHarness } from './harness.ts';
 import { withRetry } from './retry.ts';
 import { generateOpenSshEd25519PublicKey, openSshFingerprint, openSshKeyBody } from './ssh-key.ts';
 import { ResourceTracker } from './tracker.ts';
-import { waitForVmStatus } from '../spec/wait.ts';
 
 export interface ConformanceTiming {
   statusTimeoutMs: number;

@@ -1,6 +1,6 @@
 import { type CloudDriver, NotFoundError, type Tags } from '../spec/index.ts';
-import { eventually, withRetry } from './retry.ts';
 import { waitForVmStatus } from '../spec/wait.ts';
+import { eventually, withRetry } from './retry.ts';
 
 /** Kinds in the order they are removed: dependents first. */
 export const RESOURCE_KINDS = ['vm', 'keyPair', 'securityGroup', 'subnet', 'vNet'] as const;
