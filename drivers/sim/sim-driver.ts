@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Repository, Store } from '../../store/types.ts';
 import {
   type CloudDriver,
@@ -77,6 +78,9 @@ export interface SimDriverOptions {
 
 type Stored<T> = T & { idempotencyKey?: string; idempotencyFingerprint?: string };
 type StoredSubnet = Stored<Subnet> & { nextHost: number };
+
+/** Lists of network resources take a vNet filter too (subnets and security groups). */
+const ListFilterSchema = ResourceFilterSchema.extend({ vNetId: z.string().min(1).optional() });
 
 /** Kinds of record the sim keeps in the store, in its account's namespace. */
 const KIND = {
@@ -407,6 +411,32 @@ export class SimDriver implements CloudDriver {
     return rest;
   }
 
+  /** get* of the network resources: the stored record without the sim's bookkeeping. */
+  private async getResource<T>(
+    operation: DriverOperation,
+    kind: Exclude<ResourceKind, 'vm'>,
+    label: string,
+    id: string,
+  ): Promise<T> {
+    return this.call(operation, parseResourceId(id)?.region, async () =>
+      this.strip(await this.getRecord<Stored<T>>(kind, label, id, operation)),
+    ) as Promise<T>;
+  }
+
+  /** list* of the network resources, filtered by region, tags and (subnets, groups) vNet. */
+  private async listResources<T extends { region: string; tags: Tags; provider: ProviderId }>(
+    operation: DriverOperation,
+    kind: Exclude<ResourceKind, 'vm'>,
+    filter: unknown,
+  ): Promise<T[]> {
+    const parsed = parseRequest(ListFilterSchema, filter, { provider: this.provider, operation });
+    return this.call(operation, parsed.region, async () =>
+      (await this.listKind<Stored<T> & { vNetId?: string }>(kind, parsed))
+        .filter((item) => parsed.vNetId === undefined || item.vNetId === parsed.vNetId)
+        .map((item) => this.strip(item) as T),
+    );
+  }
+
   private nowIso(): string {
     return new Date(this.clock()).toISOString();
   }
@@ -530,20 +560,12 @@ export class SimDriver implements CloudDriver {
     });
   }
 
-  async getVNet(id: string): Promise<VNet> {
-    return this.call('getVNet', parseResourceId(id)?.region, async () =>
-      this.strip(await this.getRecord<Stored<VNet>>('vnet', 'vNet', id, 'getVNet')),
-    );
+  getVNet(id: string): Promise<VNet> {
+    return this.getResource('getVNet', 'vnet', 'vNet', id);
   }
 
-  async listVNets(filter: unknown = {}): Promise<VNet[]> {
-    const parsed = parseRequest(ResourceFilterSchema, filter, {
-      provider: this.provider,
-      operation: 'listVNets',
-    });
-    return this.call('listVNets', parsed.region, async () =>
-      (await this.listKind<Stored<VNet>>('vnet', parsed)).map((item) => this.strip(item)),
-    );
+  listVNets(filter: unknown = {}): Promise<VNet[]> {
+    return this.listResources('listVNets', 'vnet', filter);
   }
 
   async deleteVNet(id: string): Promise<void> {
@@ -652,26 +674,12 @@ export class SimDriver implements CloudDriver {
     });
   }
 
-  async getSubnet(id: string): Promise<Subnet> {
-    return this.call('getSubnet', parseResourceId(id)?.region, async () =>
-      this.strip(await this.getRecord<StoredSubnet>('subnet', 'subnet', id, 'getSubnet')),
-    );
+  getSubnet(id: string): Promise<Subnet> {
+    return this.getResource('getSubnet', 'subnet', 'subnet', id);
   }
 
-  async listSubnets(filter: unknown = {}): Promise<Subnet[]> {
-    const parsed = parseRequest(
-      ResourceFilterSchema.extend({ vNetId: ResourceFilterSchema.shape.region }),
-      filter,
-      {
-        provider: this.provider,
-        operation: 'listSubnets',
-      },
-    );
-    return this.call('listSubnets', parsed.region, async () =>
-      (await this.listKind<StoredSubnet>('subnet', parsed))
-        .filter((subnet) => parsed.vNetId === undefined || subnet.vNetId === parsed.vNetId)
-        .map((item) => this.strip(item)),
-    );
+  listSubnets(filter: unknown = {}): Promise<Subnet[]> {
+    return this.listResources('listSubnets', 'subnet', filter);
   }
 
   async deleteSubnet(id: string): Promise<void> {
@@ -741,33 +749,12 @@ export class SimDriver implements CloudDriver {
     });
   }
 
-  async getSecurityGroup(id: string): Promise<SecurityGroup> {
-    return this.call('getSecurityGroup', parseResourceId(id)?.region, async () =>
-      this.strip(
-        await this.getRecord<Stored<SecurityGroup>>(
-          'security-group',
-          'security group',
-          id,
-          'getSecurityGroup',
-        ),
-      ),
-    );
+  getSecurityGroup(id: string): Promise<SecurityGroup> {
+    return this.getResource('getSecurityGroup', 'security-group', 'security group', id);
   }
 
-  async listSecurityGroups(filter: unknown = {}): Promise<SecurityGroup[]> {
-    const parsed = parseRequest(
-      ResourceFilterSchema.extend({ vNetId: ResourceFilterSchema.shape.region }),
-      filter,
-      {
-        provider: this.provider,
-        operation: 'listSecurityGroups',
-      },
-    );
-    return this.call('listSecurityGroups', parsed.region, async () =>
-      (await this.listKind<Stored<SecurityGroup>>('security-group', parsed))
-        .filter((group) => parsed.vNetId === undefined || group.vNetId === parsed.vNetId)
-        .map((item) => this.strip(item)),
-    );
+  listSecurityGroups(filter: unknown = {}): Promise<SecurityGroup[]> {
+    return this.listResources('listSecurityGroups', 'security-group', filter);
   }
 
   async setSecurityGroupRules(id: string, rules: SecurityRule[]): Promise<SecurityGroup> {
@@ -867,20 +854,12 @@ export class SimDriver implements CloudDriver {
     });
   }
 
-  async getKeyPair(id: string): Promise<KeyPair> {
-    return this.call('getKeyPair', parseResourceId(id)?.region, async () =>
-      this.strip(await this.getRecord<Stored<KeyPair>>('key-pair', 'key pair', id, 'getKeyPair')),
-    );
+  getKeyPair(id: string): Promise<KeyPair> {
+    return this.getResource('getKeyPair', 'key-pair', 'key pair', id);
   }
 
-  async listKeyPairs(filter: unknown = {}): Promise<KeyPair[]> {
-    const parsed = parseRequest(ResourceFilterSchema, filter, {
-      provider: this.provider,
-      operation: 'listKeyPairs',
-    });
-    return this.call('listKeyPairs', parsed.region, async () =>
-      (await this.listKind<Stored<KeyPair>>('key-pair', parsed)).map((item) => this.strip(item)),
-    );
+  listKeyPairs(filter: unknown = {}): Promise<KeyPair[]> {
+    return this.listResources('listKeyPairs', 'key-pair', filter);
   }
 
   async deleteKeyPair(id: string): Promise<void> {

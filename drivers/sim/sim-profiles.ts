@@ -56,6 +56,20 @@ export interface ProviderProfile {
   };
 }
 
+/** OpenStack and the OpenStack-based clouds (NHN, KT) answer with Nova/Neutron's errors. */
+const OPENSTACK_ERROR_CODES: ProviderProfile['errorCodes'] = {
+  capacity: 'NoValidHost',
+  quota: 'OverQuota',
+  throttle: 'RateLimit',
+  auth: 'Unauthorized',
+  dependency: 'Conflict',
+  internal: 'InternalServerError',
+  incorrectState: 'InstanceInvalidState',
+  duplicate: 'Conflict',
+  notFound: 'itemNotFound',
+  timeout: 'GatewayTimeout',
+};
+
 const commonCapabilities = {
   zones: { supported: true },
   vNetScope: 'region',
@@ -364,18 +378,7 @@ export const PROVIDER_PROFILES: Record<ProviderId, ProviderProfile> = {
           reason: 'Nova has no client token; the driver matches on name and tags',
         },
       },
-      errorCodes: {
-        capacity: 'NoValidHost',
-        quota: 'OverQuota',
-        throttle: 'RateLimit',
-        auth: 'Unauthorized',
-        dependency: 'Conflict',
-        internal: 'InternalServerError',
-        incorrectState: 'InstanceInvalidState',
-        duplicate: 'Conflict',
-        notFound: 'itemNotFound',
-        timeout: 'GatewayTimeout',
-      },
+      errorCodes: OPENSTACK_ERROR_CODES,
     },
   ),
   ncp: profile(
@@ -427,18 +430,7 @@ export const PROVIDER_PROFILES: Record<ProviderId, ProviderProfile> = {
       defaultRootDiskGiB: 50,
       rateLimits: { read: { burst: 30, perSecond: 5 }, mutate: { burst: 10, perSecond: 1 } },
       capabilities: { spot: { supported: false, reason: 'NHN Cloud sells no spot instances' } },
-      errorCodes: {
-        capacity: 'NoValidHost',
-        quota: 'OverQuota',
-        throttle: 'RateLimit',
-        auth: 'Unauthorized',
-        dependency: 'Conflict',
-        internal: 'InternalServerError',
-        incorrectState: 'InstanceInvalidState',
-        duplicate: 'Conflict',
-        notFound: 'itemNotFound',
-        timeout: 'GatewayTimeout',
-      },
+      errorCodes: OPENSTACK_ERROR_CODES,
     },
   ),
   kt: profile(
@@ -457,18 +449,7 @@ export const PROVIDER_PROFILES: Record<ProviderId, ProviderProfile> = {
       defaultRootDiskGiB: 50,
       rateLimits: { read: { burst: 30, perSecond: 5 }, mutate: { burst: 10, perSecond: 1 } },
       capabilities: { spot: { supported: false, reason: 'KT Cloud sells no spot instances' } },
-      errorCodes: {
-        capacity: 'NoValidHost',
-        quota: 'OverQuota',
-        throttle: 'RateLimit',
-        auth: 'Unauthorized',
-        dependency: 'Conflict',
-        internal: 'InternalServerError',
-        incorrectState: 'InstanceInvalidState',
-        duplicate: 'Conflict',
-        notFound: 'itemNotFound',
-        timeout: 'GatewayTimeout',
-      },
+      errorCodes: OPENSTACK_ERROR_CODES,
     },
   ),
 };
