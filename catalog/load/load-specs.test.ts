@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ID_SEPARATOR, PROVIDERS, type ProviderId, SpecSchema } from '../../drivers/spec/index.ts';
 import { loadRegions } from './load-regions.ts';
 import { loadSpecs, loadSpecsReport } from './load-specs.ts';
+import { n1GpuAllowed, parseGcpN1GpuName } from './specs/gcp-n1-gpu.ts';
 
 const specs = loadSpecs();
 const byId = new Map(specs.map((spec) => [spec.id, spec]));
@@ -89,6 +90,64 @@ describe('loadSpecs', () => {
     expect(a2.pricePerHour).toBeCloseTo(3.67339, 5);
     expect(a2.gpu?.memoryGiB).toBe(40);
     expect(a2.zones).toContain('us-central1-a');
+  });
+
+  describe('GCP N1 + attached GPU combinations', () => {
+    const combinations = specs.filter((item) => item.provider === 'gcp' && parseGcpN1GpuName(item.name));
+
+    it('prices n1-standard-8 with one T4 as N1 + GPU in the zones that have both', () => {
+      // us-central1 in the source: n1-standard-8 0.38 (spot 0.13954), one T4 0.35 (spot 0.1654).
+      expect(spec('gcp+us-central1+n1-standard-8-t4x1')).toMatchObject({
+        vcpu: 8,
+        memoryGiB: 30,
+        arch: 'x86_64',
+        gpu: { model: 'T4', count: 1, memoryGiB: 16, manufacturer: 'NVIDIA' },
+        pricePerHour: 0.73,
+        spotPricePerHour: 0.30494,
+        currency: 'USD',
+        zones: ['us-central1-a', 'us-central1-b', 'us-central1-c', 'us-central1-f'],
+      });
+      // P100s are only in two of the four zones that have n1-standard-8.
+      expect(spec('gcp+us-central1+n1-standard-8-p100x2')).toMatchObject({
+        gpu: { model: 'P100', count: 2, memoryGiB: 32 },
+        pricePerHour: 3.3, // 0.38 + 2.92
+        zones: ['us-central1-c', 'us-central1-f'],
+      });
+    });
+
+    it('emits only what GCP allows: the vCPU and memory ceiling per GPU model and count, per zone', () => {
+      expect(combinations.length).toBeGreaterThan(2_000);
+      const offenders = combinations.filter((item) => {
+        const parsed = parseGcpN1GpuName(item.name);
+        if (!parsed || item.gpu?.model !== parsed.model || item.gpu.count !== parsed.count) return true;
+        return (item.zones ?? []).some((zone) => !n1GpuAllowed(parsed.model, parsed.count, item, zone));
+      });
+      expect(offenders.map((item) => item.id)).toEqual([]);
+      for (const name of [
+        'n1-standard-64-t4x1',
+        'n1-highmem-16-v100x1',
+        'n1-standard-8-t4x8',
+        'n1-standard-8-p4x8',
+      ])
+        expect(combinations.some((item) => item.name === name)).toBe(false);
+      expect(byId.has('gcp+us-central1+n1-highmem-8-v100x1')).toBe(true);
+      expect(byId.has('gcp+us-central1+n1-highmem-96-v100x8')).toBe(true);
+    });
+
+    it('gives four P100s 96 vCPUs only in the zones Google names', () => {
+      const large = combinations.filter((item) => item.gpu?.model === 'P100' && item.vcpu > 64);
+      expect(new Set(large.flatMap((item) => item.zones ?? []))).toEqual(
+        new Set(['us-east1-c', 'europe-west1-b', 'europe-west1-d']),
+      );
+    });
+
+    it('never attaches GPUs to shared-core or memory-optimised N1 types', () => {
+      const hosts = new Set(combinations.map((item) => parseGcpN1GpuName(item.name)?.machineType));
+      expect([...hosts].filter((host) => !/^n1-(standard|highmem|highcpu)-\d+$/.test(host ?? ''))).toEqual(
+        [],
+      );
+      expect(hosts.has('n1-standard-1')).toBe(true);
+    });
   });
 
   it.each([

@@ -2,6 +2,7 @@ import type { Arch, Gpu, Spec } from '../../../drivers/spec/index.ts';
 import { cell, numberCell, streamDataCsv } from '../data-files.ts';
 import { makeGpu, roundTo } from '../gpu.ts';
 import { FETCHED_AT, minOf, type SourceResult, SourceTally, specId, ZoneCollapser } from './common.ts';
+import { GPU_HOST_N1, gcpN1GpuName, isN1GpuModel, type N1GpuModel, n1GpuAllowed } from './gcp-n1-gpu.ts';
 
 const SOURCE = 'anycloud-sh-catalog';
 const FILE = 'anycloud-sh-catalog/gcp/vms.csv';
@@ -70,6 +71,83 @@ interface MachineRow {
   builtIn: BuiltInGpu | undefined;
 }
 
+interface ZonePrice {
+  price: number | null;
+  spot: number | null;
+}
+
+/** An N1 type in one region: its shape and its price in each zone that offers it. */
+interface N1Host {
+  name: string;
+  region: string;
+  vcpu: number;
+  memoryGiB: number;
+  zones: Map<string, ZonePrice>;
+}
+
+/** Attachable GPUs of one region: by "model|count", the price in each zone that offers them. */
+type RegionAttachments = Map<string, { model: N1GpuModel; count: number; zones: Map<string, Attachment> }>;
+
+function addPrices(left: number | null, right: number | null): number | null {
+  return left === null || right === null ? null : roundTo(left + right, 5);
+}
+
+/**
+ * One spec per (N1 type, GPU model, GPU count, region) that GCP allows (see gcp-n1-gpu.ts), offered
+ * in the zones that have both the N1 type and that many GPUs and whose limits allow the shape. The
+ * price is N1 + GPUs in the same zone, the lowest over those zones; spot the same way.
+ */
+function n1GpuSpecs(
+  hosts: Iterable<N1Host>,
+  attachments: Map<string, RegionAttachments>,
+  tally: SourceTally,
+): Spec[] {
+  const specs: Spec[] = [];
+  for (const host of hosts) {
+    for (const attachment of attachments.get(host.region)?.values() ?? []) {
+      const zones: string[] = [];
+      let price: number | null = null;
+      let spot: number | null = null;
+      let memoryGiBPerGpu: number | null = null;
+      for (const [zone, gpuPrice] of attachment.zones) {
+        const hostPrice = host.zones.get(zone);
+        if (!hostPrice || !n1GpuAllowed(attachment.model, attachment.count, host, zone)) continue;
+        zones.push(zone);
+        price = minOf(price, addPrices(hostPrice.price, gpuPrice.price));
+        spot = minOf(spot, addPrices(hostPrice.spot, gpuPrice.spot));
+        memoryGiBPerGpu ??= gpuPrice.memoryGiBPerGpu;
+      }
+      if (zones.length === 0) continue;
+      const name = gcpN1GpuName(host.name, attachment.model, attachment.count);
+      const id = specId('gcp', host.region, name, tally);
+      if (!id) continue;
+      tally.note('N1 + attached GPU combinations');
+      specs.push({
+        id,
+        provider: 'gcp',
+        region: host.region,
+        name,
+        vcpu: host.vcpu,
+        memoryGiB: host.memoryGiB,
+        arch: 'x86_64',
+        gpu: makeGpu({
+          model: attachment.model,
+          count: attachment.count,
+          totalMemoryGiB: memoryGiBPerGpu ? roundTo(memoryGiBPerGpu * attachment.count, 3) : null,
+          manufacturer: 'NVIDIA',
+        }),
+        pricePerHour: price,
+        spotPricePerHour: spot,
+        currency: 'USD',
+        zones: zones.sort(),
+        source: SOURCE,
+        fetchedAt: FETCHED_AT.anycloud,
+      });
+    }
+  }
+  return specs;
+}
+
 /**
  * GCP from anycloud-sh's SkyPilot-format catalog. Rows are per zone; specs are per (machine type,
  * region) with `zones` listing where the type is offered and the lowest zone price. For types with
@@ -94,17 +172,36 @@ export function loadGcpSpecs(knownRegions: ReadonlySet<string>): SourceResult {
   // First pass: GPU attachment prices, by zone and by region (fallback when a zone lacks one).
   const attachmentsByZone = new Map<string, Attachment>();
   const attachmentsByRegion = new Map<string, Attachment>();
+  // GPUs that attach to N1 types, by region, for the N1 + GPU combinations.
+  const n1Attachments = new Map<string, RegionAttachments>();
   table.forEachRow((row) => {
     if (cell(row, column.type) !== '') return;
-    const key = `${cell(row, column.acceleratorName)}|${numberCell(row, column.acceleratorCount)}`;
+    const model = cell(row, column.acceleratorName);
+    const count = numberCell(row, column.acceleratorCount);
+    const key = `${model}|${count}`;
     const mebibytes = /SizeInMiB'?:\s*(\d+)/.exec(cell(row, column.gpuInfo))?.[1];
     const attachment: Attachment = {
       price: numberCell(row, column.price),
       spot: numberCell(row, column.spot),
       memoryGiBPerGpu: mebibytes ? Number(mebibytes) / 1024 : null,
     };
-    attachmentsByZone.set(`${cell(row, column.zone)}|${key}`, attachment);
-    const regionKey = `${cell(row, column.region)}|${key}`;
+    const zone = cell(row, column.zone);
+    const region = cell(row, column.region);
+    attachmentsByZone.set(`${zone}|${key}`, attachment);
+    if (isN1GpuModel(model) && count !== null && tally.isKnownRegion(region)) {
+      let regional = n1Attachments.get(region);
+      if (!regional) {
+        regional = new Map();
+        n1Attachments.set(region, regional);
+      }
+      let offer = regional.get(key);
+      if (!offer) {
+        offer = { model, count, zones: new Map() };
+        regional.set(key, offer);
+      }
+      offer.zones.set(zone, attachment);
+    }
+    const regionKey = `${region}|${key}`;
     const regional = attachmentsByRegion.get(regionKey);
     attachmentsByRegion.set(
       regionKey,
@@ -122,6 +219,7 @@ export function loadGcpSpecs(knownRegions: ReadonlySet<string>): SourceResult {
   // ~400 machine types over ~29,000 rows: classify each name once.
   const builtInByName = new Map<string, BuiltInGpu | undefined>();
   const unknownRegionRows = new Set<string>();
+  const n1Hosts = new Map<string, N1Host>();
   table.forEachRow((row) => {
     tally.rowsRead++;
     const name = cell(row, column.type);
@@ -146,6 +244,15 @@ export function loadGcpSpecs(knownRegions: ReadonlySet<string>): SourceResult {
       return;
     }
     const zone = cell(row, column.zone);
+    if (name.startsWith('n1-') && GPU_HOST_N1.test(name)) {
+      const key = `${name} ${region}`;
+      let host = n1Hosts.get(key);
+      if (!host) {
+        host = { name, region, vcpu, memoryGiB, zones: new Map() };
+        n1Hosts.set(key, host);
+      }
+      host.zones.set(zone, { price: numberCell(row, column.price), spot: numberCell(row, column.spot) });
+    }
     let builtIn = builtInByName.get(name);
     if (builtIn === undefined && !builtInByName.has(name)) {
       builtIn = gcpBuiltInGpu(name);
@@ -199,5 +306,6 @@ export function loadGcpSpecs(knownRegions: ReadonlySet<string>): SourceResult {
       });
     }
   }
+  specs.push(...n1GpuSpecs(n1Hosts.values(), n1Attachments, tally));
   return { specs, tally };
 }
