@@ -1,20 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { ID_SEPARATOR, PROVIDERS, RegionSchema } from '../../drivers/spec/index.ts';
+import { ID_SEPARATOR, PROVIDERS } from '../../drivers/spec/index.ts';
+import { CatalogRegionSchema } from '../schemas.ts';
 import { loadRegions } from './load-regions.ts';
 
 const regions = loadRegions();
 const byId = new Map(regions.map((region) => [region.id, region]));
 
 describe('loadRegions', () => {
-  it('returns the 196 enabled cloudinfo regions across all ten providers', () => {
-    expect(regions.length).toBeGreaterThanOrEqual(190);
-    expect(regions).toHaveLength(196);
-    expect(new Set(regions.map((region) => region.provider))).toEqual(new Set(PROVIDERS));
+  it('returns the 196 enabled cloudinfo regions across all ten providers, then 10 restricted ones', () => {
+    const open = regions.filter((region) => region.restricted === undefined);
+    expect(open).toHaveLength(196);
+    expect(new Set(open.map((region) => region.provider))).toEqual(new Set(PROVIDERS));
+    expect(regions).toHaveLength(206);
   });
 
-  it('passes RegionSchema for every region, with coordinates in range', () => {
+  it('marks the Azure restricted-access regions with the reason and locates them from regions.json', () => {
+    const restricted = regions.filter((region) => region.restricted !== undefined);
+    expect(restricted.map((region) => region.id).sort()).toEqual(
+      [
+        'australiacentral2',
+        'brazilsoutheast',
+        'francesouth',
+        'germanynorth',
+        'jioindiacentral',
+        'jioindiawest',
+        'norwaywest',
+        'southafricawest',
+        'switzerlandwest',
+        'uaecentral',
+      ].map((code) => `azure+${code}`),
+    );
+    expect(byId.get('azure+germanynorth')).toMatchObject({
+      displayName: 'Germany North',
+      city: 'Berlin',
+      countryCode: 'DE',
+      continent: 'europe',
+      zones: [],
+      restricted: expect.stringMatching(/request access/),
+    });
+    for (const code of ['me-south-1', 'us-gov-west-1']) expect(byId.has(`aws+${code}`)).toBe(false);
+    expect(byId.has('alibaba+ap-south-1')).toBe(false);
+  });
+
+  it('passes CatalogRegionSchema for every region, with coordinates in range', () => {
     for (const region of regions) {
-      RegionSchema.parse(region);
+      expect(CatalogRegionSchema.strict().parse(region)).toEqual(region);
       expect(Math.abs(region.latitude)).toBeLessThanOrEqual(90);
       expect(Math.abs(region.longitude)).toBeLessThanOrEqual(180);
     }

@@ -1,5 +1,6 @@
-import type { ProviderId, Region, Zone } from '../../drivers/spec/index.ts';
+import type { ProviderId, Zone } from '../../drivers/spec/index.ts';
 import { isProviderId, regionId, zoneId } from '../../drivers/spec/index.ts';
+import type { CatalogRegion } from '../schemas.ts';
 import { readDataJson, readDataYaml } from './data-files.ts';
 import {
   continentOf,
@@ -8,6 +9,7 @@ import {
   type Place,
   placeFromDisplayText,
 } from './geography.ts';
+import { RESTRICTED_REGIONS } from './restricted-regions.ts';
 
 /**
  * cloudinfo.yaml has an `openstack-ex01` key: a second OpenStack deployment, given as an example of an
@@ -39,7 +41,14 @@ interface RegionsJson {
   regions: {
     provider: string;
     regionCode: string;
-    location: { countryCode?: string; city?: string; continent?: string };
+    displayName?: string;
+    location: {
+      countryCode?: string;
+      city?: string;
+      continent?: string;
+      latitude?: number;
+      longitude?: number;
+    };
   }[];
 }
 
@@ -64,7 +73,7 @@ function locate(
   display: string,
   spiderDisplay: string | undefined,
   regionsJson: Map<string, RegionsJson['regions'][number]>,
-): Pick<Region, 'city' | 'countryCode' | 'continent'> {
+): Pick<CatalogRegion, 'city' | 'countryCode' | 'continent'> {
   const known = LOCATED_BY_REGIONS_JSON.has(provider) ? regionsJson.get(`${provider}+${code}`) : undefined;
   if (known) {
     const countryCode = known.location.countryCode;
@@ -104,15 +113,50 @@ function zonesOf(
   });
 }
 
-let cachedRegions: Region[] | undefined;
+/**
+ * The restricted regions (restricted-regions.ts). cloudinfo.yaml comments them out, mostly without
+ * coordinates, so they are located from regions.json; they have no availability zones.
+ */
+function restrictedRegions(regionsJson: Map<string, RegionsJson['regions'][number]>): CatalogRegion[] {
+  const regions: CatalogRegion[] = [];
+  for (const [provider, table] of Object.entries(RESTRICTED_REGIONS) as [
+    ProviderId,
+    Record<string, string>,
+  ][]) {
+    for (const [code, restricted] of Object.entries(table)) {
+      const known = regionsJson.get(`${provider}+${code}`);
+      const { latitude, longitude } = known?.location ?? {};
+      if (!known || typeof latitude !== 'number' || typeof longitude !== 'number') {
+        throw new Error(`regions.json has no coordinates for restricted region ${provider}+${code}`);
+      }
+      regions.push({
+        id: regionId(provider, code),
+        provider,
+        code,
+        displayName: known.displayName?.trim() || code,
+        latitude,
+        longitude,
+        ...withoutUndefined(locate(provider, code, code, undefined, regionsJson)),
+        zones: [],
+        restricted,
+      });
+    }
+  }
+  return regions;
+}
 
-/** The enabled regions of cloudinfo.yaml for the ten providers, with coordinates and zones. */
-export function loadRegions(): Region[] {
+let cachedRegions: CatalogRegion[] | undefined;
+
+/**
+ * The catalog's regions: the enabled regions of cloudinfo.yaml for the ten providers, with
+ * coordinates and zones, then the restricted regions (marked `restricted`; not in the sim's world).
+ */
+export function loadRegions(): CatalogRegion[] {
   if (cachedRegions) return [...cachedRegions];
   const info = readDataYaml('cloud-barista/cb-tumblebug-assets/cloudinfo.yaml') as CloudInfo;
   const regionsJson = regionsJsonIndex();
   const spiderByProvider = new Map<ProviderId, SpiderRegionMeta>();
-  const regions: Region[] = [];
+  const regions: CatalogRegion[] = [];
   for (const [cloudKey, cloud] of Object.entries(info.cloud)) {
     const folded = FOLDED_PROVIDERS[cloudKey];
     const provider = folded?.provider ?? (isProviderId(cloudKey) ? cloudKey : undefined);
@@ -147,6 +191,7 @@ export function loadRegions(): Region[] {
       });
     }
   }
+  regions.push(...restrictedRegions(regionsJson));
   const seen = new Set<string>();
   for (const region of regions) {
     if (seen.has(region.id)) throw new Error(`duplicate region id ${region.id}`);
@@ -156,7 +201,7 @@ export function loadRegions(): Region[] {
   return [...regions];
 }
 
-/** Region codes per provider, for filtering other data to regions that exist. */
+/** Region codes per provider (restricted regions included), for filtering other data to regions that exist. */
 export function regionCodesByProvider(): Map<ProviderId, Set<string>> {
   const byProvider = new Map<ProviderId, Set<string>>();
   for (const region of loadRegions()) {

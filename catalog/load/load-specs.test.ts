@@ -44,14 +44,14 @@ describe('loadSpecs', () => {
     for (const provider of PROVIDERS) expect(counts.get(provider) ?? 0, provider).toBeGreaterThan(0);
   });
 
-  // The brief expected > 80,000, counting all 56,671 Azure rows; 7,510 of them are in Azure regions
-  // cloudinfo.yaml does not enable (jioindiawest, germanynorth...), which the region rule drops.
-  it('holds the full catalogs: > 70,000 specs, AWS > 15,000, Azure > 45,000, GCP > 10,000', () => {
-    expect(specs.length).toBeGreaterThan(70_000);
+  // Azure's 56,671 rows include 7,510 in its restricted-access regions (germanynorth, jioindiawest…),
+  // which the catalog lists and the sim leaves out; GCP adds its N1 + attached GPU combinations.
+  it('holds the full catalogs: > 80,000 specs, AWS > 15,000, Azure > 56,000, GCP > 12,000', () => {
+    expect(specs.length).toBeGreaterThan(80_000);
     const count = (provider: ProviderId) => specs.filter((item) => item.provider === provider).length;
     expect(count('aws')).toBeGreaterThan(15_000);
-    expect(count('azure')).toBeGreaterThan(45_000);
-    expect(count('gcp')).toBeGreaterThan(10_000);
+    expect(count('azure')).toBeGreaterThan(56_000);
+    expect(count('gcp')).toBeGreaterThan(12_000);
   });
 
   it('knows AWS us-east-1 t3.medium: 2 vCPU, 4 GiB, $0.0416/h', () => {
@@ -217,10 +217,20 @@ describe('loadSpecsReport', () => {
     expect(report.total).toBe(specs.length);
   });
 
-  it('reports rows dropped for regions cloudinfo does not enable', () => {
-    expect(report.byProvider.azure.unknownRegions).toContain('jioindiawest');
+  it('reports rows dropped for regions that are not catalog regions', () => {
     expect(report.byProvider.aws.unknownRegions).toEqual(['me-south-1', 'us-gov-east-1', 'us-gov-west-1']);
-    expect(report.byProvider.azure.droppedUnknownRegion).toBeGreaterThan(0);
+    expect(report.byProvider.aws.droppedUnknownRegion).toBe(834);
+    expect(report.byProvider.gcp.unknownRegions).toEqual(['us-central2']);
+    expect(report.byProvider.alibaba.unknownRegions).toEqual(['ap-south-1', 'ap-southeast-2']);
+    expect(report.byProvider.azure.unknownRegions).toEqual([]);
+  });
+
+  it('counts the specs in restricted regions: every Azure row of them, nothing elsewhere', () => {
+    expect(report.byProvider.azure.inRestrictedRegions).toBe(7_510);
+    const elsewhere = Object.entries(report.byProvider).filter(
+      ([provider, counts]) => provider !== 'azure' && counts.inRestrictedRegions > 0,
+    );
+    expect(elsewhere).toEqual([]);
   });
 
   it('lists what each source read and skipped', () => {

@@ -12,7 +12,9 @@ import { loadOpenStackSpecs } from './specs/openstack.ts';
 export interface ProviderSpecsReport {
   /** Specs loadSpecs() returns for the provider. */
   specs: number;
-  /** Rows (GCP, IBM: type-region pairs) whose region is not an enabled cloudinfo.yaml region. */
+  /** Of those, specs in restricted regions (loadRegions() marks them; the sim's world leaves them out). */
+  inRestrictedRegions: number;
+  /** Rows (GCP, IBM: type-region pairs) whose region is not a catalog region (loadRegions()). */
   droppedUnknownRegion: number;
   unknownRegions: string[];
   /** Rows whose id an earlier (higher-priority) source already produced. */
@@ -63,7 +65,14 @@ function load(): LoadedSpecs {
   const byProvider = Object.fromEntries(
     PROVIDERS.map((provider) => [
       provider,
-      { specs: 0, droppedUnknownRegion: 0, unknownRegions: [], droppedDuplicate: 0, droppedSuperseded: 0 },
+      {
+        specs: 0,
+        inRestrictedRegions: 0,
+        droppedUnknownRegion: 0,
+        unknownRegions: [],
+        droppedDuplicate: 0,
+        droppedSuperseded: 0,
+      },
     ]),
   ) as unknown as Record<ProviderId, ProviderSpecsReport>;
 
@@ -81,6 +90,13 @@ function load(): LoadedSpecs {
   ];
   const currentShapes = new Set(current.specs.map(shapeKey));
   const legacySpecs = new Set(legacy.specs);
+  const restricted = new Map<ProviderId, Set<string>>();
+  for (const region of regions) {
+    if (region.restricted === undefined) continue;
+    const codes = restricted.get(region.provider) ?? new Set<string>();
+    codes.add(region.code);
+    restricted.set(region.provider, codes);
+  }
   const byId = new Map<string, Spec>();
   for (const list of ordered) {
     for (const spec of list) {
@@ -96,6 +112,7 @@ function load(): LoadedSpecs {
       }
       byId.set(spec.id, spec);
       report.specs++;
+      if (restricted.get(spec.provider)?.has(spec.region)) report.inRestrictedRegions++;
     }
   }
   const specs = [...byId.values()];
@@ -121,8 +138,9 @@ function load(): LoadedSpecs {
 }
 
 /**
- * Every spec of the ten providers, one per id, only in regions loadRegions() returns. Memoised; the
- * returned objects are shared, so treat them as read-only.
+ * Every spec of the ten providers, one per id, only in regions loadRegions() returns (restricted
+ * regions included; loadWorld() has the sim's part). Memoised; the returned objects are shared, so
+ * treat them as read-only.
  */
 export function loadSpecs(): Spec[] {
   cached ??= load();
