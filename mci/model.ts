@@ -209,6 +209,8 @@ export const StepSchema = z.object({
   attempts: z.number().int().nonnegative(),
   idempotencyKey: z.string(),
   resourceId: z.string().optional(),
+  /** Step inputs that must stay the same across attempts (e.g. the public key it imports). */
+  data: z.record(z.string(), z.string()).optional(),
   error: ErrorRecordSchema.optional(),
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),

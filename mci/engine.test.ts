@@ -1,0 +1,259 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MciEngine } from './engine.ts';
+import { createMciTestContext, listS2aResources, type MciTestContext } from './testing/mci-test-kit.ts';
+
+const contexts: MciTestContext[] = [];
+const engines: MciEngine[] = [];
+afterEach(async () => {
+  for (const engine of engines.splice(0)) await engine.close();
+  for (const context of contexts.splice(0)) await context.dispose();
+});
+
+async function setup() {
+  const context = await createMciTestContext();
+  contexts.push(context);
+  const engine = new MciEngine({
+    store: context.store,
+    drivers: context.drivers,
+    keyVault: context.keyVault,
+    resolver: context.resolver,
+    owner: 'tester',
+    pollIntervalMs: 5,
+    retry: { baseDelayMs: 5, maxDelayMs: 50 },
+  });
+  engines.push(engine);
+  return { context, engine };
+}
+
+const PROVIDERS = ['aws', 'gcp', 'ncp'] as const;
+const web = { name: 'web', specId: 'aws+ap-northeast-2+t3.medium', size: 3 };
+
+describe('MciEngine create', () => {
+  it('creates a multi-provider, multi-region MCI whose nodes are all Running', async () => {
+    const { context, engine } = await setup();
+    const { operationId } = await engine.createMci({
+      name: 'demo',
+      nodeGroups: [
+        web,
+        { name: 'east', specId: 'aws+us-east-1+t3.medium', size: 2 },
+        { name: 'db', specId: 'gcp+asia-northeast3+e2-medium', size: 2 },
+        { name: 'kr', specId: 'ncp+KR+s2-g3', size: 1 },
+      ],
+      ports: [80],
+    });
+    const operation = await engine.wait(operationId);
+    expect(operation.status).toBe('succeeded');
+    const mci = await engine.getMci('demo');
+    expect(mci.status).toBe('Running:8 (R:8/8)');
+    expect(Object.keys(mci.regions).sort()).toEqual([
+      'aws+ap-northeast-2',
+      'aws+us-east-1',
+      'gcp+asia-northeast3',
+      'ncp+KR',
+    ]);
+    const view = await engine.getOperation(operationId);
+    expect(view.progress.stepsDone).toBe(view.steps.length);
+    expect(view.progress.nodesReady).toBe(8);
+    // Every key pair's private key went to the vault, under the region's key name.
+    expect(context.keyVault.keys.size).toBe(4);
+    const vm = await (await context.drivers('aws')).getVm(
+      mci.nodes.find((node) => node.provider === 'aws')?.vmId as string,
+    );
+    expect(vm.tags).toMatchObject({ 's2a:mci': 'demo', 's2a:op': operationId, 's2a:owner': 'tester' });
+  });
+
+  it('answers the same request again with the first operation, and refuses the name for another request', async () => {
+    const { engine } = await setup();
+    const request = { name: 'same', nodeGroups: [{ ...web, size: 1 }] };
+    const first = await engine.createMci(request);
+    const again = await engine.createMci(request);
+    expect(again.operationId).toBe(first.operationId);
+    await expect(engine.createMci({ ...request, nodeGroups: [{ ...web, size: 2 }] })).rejects.toMatchObject({
+      code: 'MCI_EXISTS',
+    });
+    await engine.wait(first.operationId);
+  });
+
+  it('refuses bad requests before anything is created', async () => {
+    const { context, engine } = await setup();
+    for (const request of [
+      { name: 'bad', nodeGroups: [{ ...web, specId: 'aws+ap-northeast-2+nope.large' }] },
+      { name: 'bad', nodeGroups: [{ ...web, imageId: 'aws+ap-northeast-2+ami-0f0e0d0c0b0a09081' }] },
+      { name: 'bad', nodeGroups: [{ ...web, size: 0 }] },
+      { name: 'bad', nodeGroups: [{ ...web, size: 10_000 }] },
+      { name: 'bad', nodeGroups: [web, web] },
+      { name: 'bad;reboot', nodeGroups: [web] },
+    ]) {
+      await expect(engine.createMci(request)).rejects.toMatchObject({ code: 'MCI_INVALID_REQUEST' });
+    }
+    expect(await engine.listMcis()).toEqual([]);
+    expect(await listS2aResources(context.drivers, PROVIDERS)).toEqual([]);
+  });
+
+  it('moves nodes to another zone when their zone has a capacity outage', async () => {
+    const { context, engine } = await setup();
+    const aws = await context.drivers('aws');
+    await aws.injectFault({
+      kind: 'capacity',
+      provider: 'aws',
+      region: 'ap-northeast-2',
+      zone: 'ap-northeast-2a',
+      operation: 'createVm',
+    });
+    const { operationId } = await engine.createMci({ name: 'zones', nodeGroups: [web] });
+    expect((await engine.wait(operationId)).status).toBe('succeeded');
+    const mci = await engine.getMci('zones');
+    expect(mci.status).toBe('Running:3 (R:3/3)');
+    for (const node of mci.nodes) expect(node.zone).not.toBe('ap-northeast-2a');
+    const events = (await engine.getOperation(operationId)).events.map((event) => event.message).join('\n');
+    expect(events).toMatch(/trying zone ap-northeast-2b/);
+  });
+
+  it('fails a whole region over to another region within the allowed providers', async () => {
+    const { context, engine } = await setup();
+    const aws = await context.drivers('aws');
+    await aws.injectFault({
+      kind: 'capacity',
+      provider: 'aws',
+      region: 'ap-northeast-2',
+      operation: 'createVm',
+    });
+    const { operationId } = await engine.createMci({
+      name: 'regions',
+      nodeGroups: [web],
+      failover: { allowedProviders: ['aws'] },
+    });
+    expect((await engine.wait(operationId)).status).toBe('succeeded');
+    const mci = await engine.getMci('regions');
+    expect(mci.status).toBe('Running:3 (R:3/3)');
+    expect(new Set(mci.nodes.map((node) => node.regionId))).toEqual(new Set(['aws+us-east-1']));
+    const events = (await engine.getOperation(operationId)).events.map((event) => event.message).join('\n');
+    expect(events).toMatch(/failing over to aws\+us-east-1\+t3.medium/);
+  });
+
+  it('rolls everything back when no placement is possible, leaving zero s2a resources in the sim', async () => {
+    const { context, engine } = await setup();
+    const aws = await context.drivers('aws');
+    await aws.injectFault({ kind: 'capacity', provider: 'aws', operation: 'createVm' });
+    const { operationId } = await engine.createMci({
+      name: 'doomed',
+      nodeGroups: [web, { name: 'db', specId: 'gcp+asia-northeast3+e2-medium', size: 2 }],
+      failover: { allowedProviders: ['aws'] },
+    });
+    const operation = await engine.wait(operationId);
+    expect(operation.status).toBe('rolled-back');
+    expect(operation.errors[0]?.code).toBe('NO_CAPACITY');
+    expect(await engine.listMcis()).toEqual([]);
+    expect(await listS2aResources(context.drivers, PROVIDERS)).toEqual([]);
+    expect((await engine.sweepOrphans()).orphans).toEqual([]);
+  });
+
+  it('keeps what worked under onFailure "continue"', async () => {
+    const { context, engine } = await setup();
+    await (await context.drivers('aws')).injectFault({
+      kind: 'capacity',
+      provider: 'aws',
+      operation: 'createVm',
+    });
+    const { operationId } = await engine.createMci({
+      name: 'partial',
+      onFailure: 'continue',
+      nodeGroups: [web, { name: 'db', specId: 'gcp+asia-northeast3+e2-medium', size: 2 }],
+    });
+    expect((await engine.wait(operationId)).status).toBe('failed');
+    expect((await engine.getMci('partial')).status).toBe('Partial-Pending:3 (R:2/5 P:3/5)');
+  });
+
+  it('retries throttled calls with backoff and still creates every node', async () => {
+    const { context, engine } = await setup();
+    await (await context.drivers('aws')).injectFault({
+      kind: 'throttle',
+      provider: 'aws',
+      rate: 0.3,
+      retryAfterMs: 5,
+    });
+    const { operationId } = await engine.createMci({ name: 'throttled', nodeGroups: [{ ...web, size: 5 }] });
+    expect((await engine.wait(operationId)).status).toBe('succeeded');
+    expect(engine.statistics.throttled).toBeGreaterThan(0);
+  });
+});
+
+describe('MciEngine control, scale, delete, sweep', () => {
+  it('suspends and resumes the MCI, reboots one node, scales out and in, then deletes everything', async () => {
+    const { context, engine } = await setup();
+    const { operationId } = await engine.createMci({ name: 'life', nodeGroups: [{ ...web, size: 2 }] });
+    await engine.wait(operationId);
+
+    expect((await engine.wait((await engine.controlMci('life', 'suspend')).operationId)).status).toBe(
+      'succeeded',
+    );
+    expect((await engine.getMci('life')).status).toBe('Suspended:2 (S:2/2)');
+    await engine.wait((await engine.controlMci('life', 'resume')).operationId);
+    await engine.wait((await engine.controlMci('life', 'reboot', { node: 'web-1' })).operationId);
+    expect((await engine.refreshStatus('life', { force: true })).status).toBe('Running:2 (R:2/2)');
+
+    await engine.wait((await engine.scaleMci('life', { addNodes: { group: 'web', count: 2 } })).operationId);
+    await engine.wait(
+      (
+        await engine.scaleMci('life', {
+          addGroup: { name: 'db', specId: 'gcp+asia-northeast3+e2-medium', size: 1 },
+        })
+      ).operationId,
+    );
+    expect((await engine.getMci('life')).status).toBe('Running:5 (R:5/5)');
+    await engine.wait((await engine.scaleMci('life', { removeNodes: ['web-1'] })).operationId);
+    expect((await engine.getMci('life')).nodes.map((node) => node.name).sort()).toEqual([
+      'db-1',
+      'web-2',
+      'web-3',
+      'web-4',
+    ]);
+
+    const deletion = await engine.wait((await engine.deleteMci('life')).operationId);
+    expect(deletion.status).toBe('succeeded');
+    expect(await engine.listMcis()).toEqual([]);
+    expect(await listS2aResources(context.drivers, PROVIDERS)).toEqual([]);
+  });
+
+  it('finds resources tagged s2a:* that the store does not know, and deletes them when asked', async () => {
+    const { context, engine } = await setup();
+    const aws = await context.drivers('aws');
+    const tags = { 's2a:mci': 'ghost', 's2a:op': 'op-ghost', 's2a:owner': 'tester' };
+    const vNet = await aws.createVNet({ region: 'us-east-1', name: 'ghost', cidrBlock: '10.9.0.0/16', tags });
+    const { operationId } = await engine.createMci({ name: 'real', nodeGroups: [{ ...web, size: 1 }] });
+    await engine.wait(operationId);
+    await (await context.drivers('gcp')).createVNet({
+      region: 'asia-northeast3',
+      name: 'ghost',
+      cidrBlock: '10.9.0.0/16',
+      tags,
+    });
+
+    const dryRun = await engine.sweepOrphans({ providers: ['aws', 'gcp'] });
+    expect(dryRun.orphans.map((orphan) => orphan.id)).toContain(vNet.id);
+    expect(dryRun.orphans).toHaveLength(2);
+    expect(dryRun.deleted).toEqual([]);
+    const swept = await engine.sweepOrphans({ dryRun: false, providers: ['aws', 'gcp'] });
+    expect(swept.deleted).toHaveLength(2);
+    expect((await engine.sweepOrphans({ providers: ['aws', 'gcp'] })).orphans).toEqual([]);
+    expect((await engine.getMci('real')).status).toBe('Running:1 (R:1/1)');
+  });
+
+  it('cancels a running create and cleans up what it made', async () => {
+    const { context, engine } = await setup();
+    // Slow boots (timeout faults hang the call) keep the operation running long enough to cancel.
+    await (await context.drivers('aws')).injectFault({
+      kind: 'timeout',
+      provider: 'aws',
+      operation: 'createVm',
+      delayMs: 200,
+      applied: true,
+    });
+    const { operationId } = await engine.createMci({ name: 'cancelme', nodeGroups: [web] });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const operation = await engine.cancelOperation(operationId);
+    expect(operation.status).toBe('cancelled');
+    expect(await engine.listMcis()).toEqual([]);
+    expect(await listS2aResources(context.drivers, PROVIDERS)).toEqual([]);
+  });
+});
