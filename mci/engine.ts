@@ -401,7 +401,10 @@ export class MciEngine {
       ...(await this.journal.listOperations({ status: 'pending' })),
     ];
     const taken: string[] = [];
-    for (const operation of open) if (await this.launch(operation.id)) taken.push(operation.id);
+    for (const operation of open) {
+      if (this.running.has(operation.id)) continue;
+      if (await this.launch(operation.id)) taken.push(operation.id);
+    }
     return taken;
   }
 
