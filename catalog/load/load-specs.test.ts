@@ -134,10 +134,12 @@ describe('loadSpecs', () => {
       expect(byId.has('gcp+us-central1+n1-highmem-96-v100x8')).toBe(true);
     });
 
-    it('gives four P100s 96 vCPUs only in the zones Google names', () => {
+    it('never gives four P100s more than 64 vCPUs in the zones Google holds to that', () => {
       const large = combinations.filter((item) => item.gpu?.model === 'P100' && item.vcpu > 64);
-      expect(new Set(large.flatMap((item) => item.zones ?? []))).toEqual(
-        new Set(['us-east1-c', 'europe-west1-b', 'europe-west1-d']),
+      expect(large.length).toBeGreaterThan(0);
+      const zones = new Set(large.flatMap((item) => item.zones ?? []));
+      expect(['us-east1-c', 'europe-west1-b', 'europe-west1-d'].filter((zone) => zones.has(zone))).toEqual(
+        [],
       );
     });
 

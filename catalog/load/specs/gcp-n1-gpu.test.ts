@@ -33,16 +33,18 @@ describe('N1 GPU limits', () => {
     ['P4', 1, 24, 156, true],
     ['P4', 1, 32, 28.8, false],
     ['P100', 4, 64, 57.6, true],
-    ['P100', 4, 96, 86.4, false],
+    ['P100', 4, 96, 624, true],
+    ['P100', 4, 96, 625, false],
   ] as const)('%s x%d on %d vCPU / %d GiB: %s', (model, count, vcpu, memoryGiB, allowed) => {
     expect(n1GpuAllowed(model, count, { vcpu, memoryGiB }, 'us-central1-a')).toBe(allowed);
   });
 
-  it('lets four P100s take 96 vCPUs and 624 GB in the zones Google names, not elsewhere', () => {
+  it('holds four P100s to 64 vCPUs and 208 GB in the zones Google names, not elsewhere', () => {
     const shape = { vcpu: 96, memoryGiB: 624 };
-    expect(n1GpuAllowed('P100', 4, shape, 'us-east1-c')).toBe(true);
-    expect(n1GpuAllowed('P100', 4, shape, 'europe-west1-b')).toBe(true);
-    expect(n1GpuAllowed('P100', 4, shape, 'us-east1-b')).toBe(false);
+    expect(n1GpuAllowed('P100', 4, shape, 'us-east1-c')).toBe(false);
+    expect(n1GpuAllowed('P100', 4, shape, 'europe-west1-b')).toBe(false);
+    expect(n1GpuAllowed('P100', 4, { vcpu: 64, memoryGiB: 57.6 }, 'europe-west1-d')).toBe(true);
+    expect(n1GpuAllowed('P100', 4, shape, 'us-central1-c')).toBe(true);
   });
 
   it('grows the ceiling with the GPU count', () => {

@@ -30,7 +30,7 @@ interface Limit {
 }
 
 interface CountRule extends Limit {
-  /** Zones where Google allows more than the general limit. */
+  /** Zones where Google sets another limit than the general one. */
   zoneExceptions?: { zones: readonly string[] } & Limit;
 }
 
@@ -62,13 +62,13 @@ export const N1_GPU_LIMITS: Record<N1GpuModel, Partial<Record<number, CountRule>
     1: { maxVcpu: 16, maxMemoryGiB: 104 },
     2: { maxVcpu: 32, maxMemoryGiB: 208 },
     4: {
-      maxVcpu: 64,
-      maxMemoryGiB: 208,
-      // Google's footnote: four P100s take up to 96 vCPUs and 624 GB in these zones.
+      maxVcpu: 96,
+      maxMemoryGiB: 624,
+      // Google's footnote: in these (older P100) zones four P100s take at most 64 vCPUs and 208 GB.
       zoneExceptions: {
         zones: ['us-east1-c', 'europe-west1-b', 'europe-west1-d'],
-        maxVcpu: 96,
-        maxMemoryGiB: 624,
+        maxVcpu: 64,
+        maxMemoryGiB: 208,
       },
     },
   },
