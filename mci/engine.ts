@@ -1,5 +1,6 @@
 // The MCI engine: durable create / control / scale / delete of multi-cloud infrastructure.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateEd25519KeyPair } from '../drivers/sim/ssh-keys.ts';
@@ -28,6 +29,7 @@ import {
   type ConcurrencyLimit,
   ConcurrencyLimiter,
   DEFAULT_RETRY,
+  RegionVmSnapshot,
   type RetryPolicy,
   type RetryStatistics,
   withRetry,
@@ -121,6 +123,8 @@ interface RunContext {
   subnets: Map<string, Promise<string>>;
   /** `${specId}@${zone}` and `${specId}@*` placements that answered CapacityError. */
   exhausted: Set<string>;
+  /** One listVms per region and poll interval for all nodes waiting to boot there. */
+  snapshots: Map<string, RegionVmSnapshot>;
 }
 
 const RESOURCE_ORDER = ['vm', 'security-group', 'key-pair', 'subnet', 'vnet'] as const;
@@ -671,6 +675,8 @@ export class MciEngine {
     if (this.running.has(operationId)) return true;
     if (!(await this.leases.acquire(operationId))) return false;
     const controller = new AbortController();
+    // Every step and sleep of a big operation listens to this one signal.
+    setMaxListeners(0, controller.signal);
     const heartbeat = this.leases.heartbeat(
       operationId,
       () => controller.abort(new MciError('LEASE_LOST', `lease of ${operationId} was taken over`)),
@@ -711,6 +717,7 @@ export class MciEngine {
       regions: new Map(),
       subnets: new Map(),
       exhausted: new Set(),
+      snapshots: new Map(),
     };
     if (operation.kind === 'create') context.request = operation.input as CreateMciRequest;
     else if (operation.kind === 'scale')
@@ -1074,11 +1081,16 @@ export class MciEngine {
       }
       let vm: Vm;
       try {
-        vm = await waitForVmStatus(driver, node.vmId as string, ['Running'], {
-          timeoutMs: this.vmReadyTimeoutMs,
-          pollIntervalMs: this.pollIntervalMs,
-          signal: context.signal,
-        });
+        vm = await waitForVmStatus(
+          this.snapshotOf(context, driver, node.regionId),
+          node.vmId as string,
+          ['Running'],
+          {
+            timeoutMs: this.vmReadyTimeoutMs,
+            pollIntervalMs: this.pollIntervalMs,
+            signal: context.signal,
+          },
+        );
       } catch (error) {
         if (error instanceof VmWaitError && error.reason === 'final') {
           await this.journal.event(
@@ -1225,6 +1237,22 @@ export class MciEngine {
     }));
   }
 
+  private snapshotOf(context: RunContext, driver: CloudDriver, regionId: string): RegionVmSnapshot {
+    let snapshot = context.snapshots.get(regionId);
+    if (!snapshot) {
+      const region = (parseRegionId(regionId) as { region: string }).region;
+      snapshot = new RegionVmSnapshot(
+        driver,
+        region,
+        { 's2a:op': context.operation.id },
+        this.pollIntervalMs,
+        this.clock,
+      );
+      context.snapshots.set(regionId, snapshot);
+    }
+    return snapshot;
+  }
+
   private async removeNode(context: RunContext, nodeName: string): Promise<void> {
     const node = (
       await this.store.get<MciNode>(MCI_NAMESPACE, 'node', nodeId(context.operation.mciName, nodeName))
@@ -1317,6 +1345,7 @@ export class MciEngine {
       regions: new Map(),
       subnets: new Map(),
       exhausted: new Set(),
+      snapshots: new Map(),
     };
     await this.journal.event(
       operation.id,
@@ -1366,10 +1395,11 @@ export class MciEngine {
               { statistics: this.statistics },
             );
           const vms = await retry(() => driver.listVms(filter));
+          const snapshot = new RegionVmSnapshot(driver, parsed.region, tags, this.pollIntervalMs, this.clock);
           await Promise.all(
             vms.map(async (vm) => {
               await retry(() => driver.terminateVm(vm.id));
-              await waitForVmStatus(driver, vm.id, ['Terminated'], {
+              await waitForVmStatus(snapshot, vm.id, ['Terminated'], {
                 timeoutMs: this.vmReadyTimeoutMs,
                 pollIntervalMs: this.pollIntervalMs,
               }).catch((error) => {

@@ -1,7 +1,14 @@
 // Concurrency limits per provider (regions at once) and per region (VM creates at once), and
 // bounded, jittered exponential backoff that honours a ThrottledError's retry-after.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isRetryable, type ProviderId, ThrottledError } from '../drivers/spec/index.ts';
+import {
+  type CloudDriver,
+  isRetryable,
+  type ProviderId,
+  type Tags,
+  ThrottledError,
+  type Vm,
+} from '../drivers/spec/index.ts';
 
 export interface ConcurrencyLimit {
   /** Regions of the provider with work in flight at once. */
@@ -151,5 +158,38 @@ export async function withRetry<T>(
         throw sleepError;
       }
     }
+  }
+}
+
+/**
+ * getVm served from one listVms per region and interval: N nodes waiting to boot in a region cost
+ * one list call per poll instead of N reads, which keeps read buckets of small clouds from throttling.
+ */
+export class RegionVmSnapshot {
+  private snapshot: Promise<Map<string, Vm>> | undefined;
+  private takenAt = 0;
+
+  constructor(
+    private readonly driver: Pick<CloudDriver, 'getVm' | 'listVms'>,
+    private readonly region: string,
+    private readonly tags: Tags,
+    private readonly intervalMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async getVm(id: string): Promise<Vm> {
+    const now = this.clock();
+    if (!this.snapshot || now - this.takenAt >= this.intervalMs) {
+      this.takenAt = now;
+      this.snapshot = this.driver
+        .listVms({ region: this.region, tags: this.tags, includeTerminated: true })
+        .then((vms) => new Map(vms.map((vm) => [vm.id, vm])));
+      this.snapshot.catch(() => {
+        this.snapshot = undefined;
+      });
+    }
+    const vm = (await this.snapshot).get(id);
+    // Made after the snapshot was taken: ask for it alone.
+    return vm ?? this.driver.getVm(id);
   }
 }

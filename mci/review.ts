@@ -236,9 +236,20 @@ export async function reviewMci(request: unknown, dependencies: ReviewDependenci
         `name: an MCI named "${input.name}" already exists; choose another name or delete it first`,
       );
   }
-  const groups: GroupReview[] = [];
-  for (const [index, group] of input.nodeGroups.entries())
-    groups.push(await reviewGroup(group, index, dependencies, issues, risks));
+  // Groups are reviewed in parallel; their issues and risks keep the groups' order.
+  const perGroup = await Promise.all(
+    input.nodeGroups.map(async (group, index) => {
+      const groupIssues: string[] = [];
+      const groupRisks: string[] = [];
+      const review = await reviewGroup(group, index, dependencies, groupIssues, groupRisks);
+      return { review, groupIssues, groupRisks };
+    }),
+  );
+  const groups = perGroup.map((entry) => entry.review);
+  for (const entry of perGroup) {
+    issues.push(...entry.groupIssues);
+    risks.push(...entry.groupRisks);
+  }
 
   const pricePerHour = groups.reduce((sum, group) => sum + (group.pricePerHour ?? 0), 0);
   if (input.maxCostPerHour !== undefined && pricePerHour > input.maxCostPerHour) {
