@@ -96,6 +96,11 @@ export interface MciEngineOptions {
   vmReadyTimeoutMs?: number;
   /** Placements (first + failovers) tried per node before giving up on it. */
   maxPlacementsPerNode?: number;
+  /**
+   * What recoverOperations does with a create or scale whose process died: finish it (default) or
+   * roll it back. Deletes and control actions are always finished.
+   */
+  onRecovery?: 'resume' | 'rollback';
   clock?: () => number;
 }
 
@@ -186,6 +191,7 @@ export class MciEngine {
   private readonly pollIntervalMs: number;
   private readonly vmReadyTimeoutMs: number;
   private readonly maxPlacements: number;
+  private readonly onRecovery: 'resume' | 'rollback';
   private readonly clock: () => number;
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private readonly regionCache = new Map<ProviderId, Promise<Region[]>>();
@@ -205,6 +211,7 @@ export class MciEngine {
     this.pollIntervalMs = options.pollIntervalMs ?? 2000;
     this.vmReadyTimeoutMs = options.vmReadyTimeoutMs ?? 15 * 60_000;
     this.maxPlacements = options.maxPlacementsPerNode ?? 8;
+    this.onRecovery = options.onRecovery ?? 'resume';
   }
 
   // ------------------------------------------------------------------------------------------
@@ -419,6 +426,7 @@ export class MciEngine {
     options: { node?: string } = {},
   ): Promise<{ operationId: string }> {
     const mci = await this.getMci(name);
+    await this.refuseWhileBusy(name, action);
     if (options.node && !mci.nodes.some((node) => node.name === options.node))
       throw new MciError(
         'MCI_NOT_FOUND',
@@ -430,6 +438,7 @@ export class MciEngine {
   /** Deletes every resource of the MCI (nodes first, then security groups, keys, subnets, vNets). */
   async deleteMci(name: string): Promise<{ operationId: string }> {
     await this.getMci(name);
+    await this.refuseWhileBusy(name, 'delete');
     await this.store.transaction(async (tx) => {
       const record = await tx.get<Mci>(MCI_NAMESPACE, 'mci', name);
       if (record) await tx.update(MCI_NAMESPACE, 'mci', name, { ...record.data, state: 'deleting' });
@@ -440,6 +449,7 @@ export class MciEngine {
   /** Adds nodes to a group, adds a group, or removes nodes. */
   async scaleMci(name: string, change: ScaleChange): Promise<{ operationId: string }> {
     const mci = await this.getMci(name);
+    await this.refuseWhileBusy(name, 'scale');
     const request = mci.request as CreateMciRequest;
     const newNodes: MciNode[] = [];
     if (change.addNodes) {
@@ -517,6 +527,50 @@ export class MciEngine {
       addedNodes: newNodes.map((node) => node.name),
       removeNodes: change.removeNodes ?? [],
     });
+  }
+
+  /** One mutating operation at a time per MCI. */
+  private async refuseWhileBusy(name: string, what: string): Promise<void> {
+    const open = (await this.journal.listOperations({ mciName: name })).find(
+      (operation) => !FINAL_OPERATION_STATUSES.includes(operation.status),
+    );
+    if (open)
+      throw new MciError(
+        'OPERATION_BUSY',
+        `cannot ${what} "${name}" while operation ${open.id} (${open.kind}) is ${open.status}; wait for it or cancel it`,
+        { retryable: true },
+      );
+  }
+
+  /**
+   * Polls refreshStatus for every active MCI every `intervalMs` (each node at its own sparing
+   * pace) until stopped.
+   */
+  startStatusRefresher(options: { intervalMs?: number; baseIntervalMs?: number } = {}): { stop(): void } {
+    let stopped = false;
+    let busy = false;
+    const timer = setInterval(() => {
+      if (stopped || busy) return;
+      busy = true;
+      void (async () => {
+        try {
+          for (const mci of await this.listMcis())
+            if (mci.state === 'active')
+              await this.refreshStatus(mci.name, { baseIntervalMs: options.baseIntervalMs ?? 10_000 });
+        } catch {
+          // The next round tries again.
+        } finally {
+          busy = false;
+        }
+      })();
+    }, options.intervalMs ?? 5000);
+    timer.unref();
+    return {
+      stop() {
+        stopped = true;
+        clearInterval(timer);
+      },
+    };
   }
 
   /**
@@ -726,6 +780,16 @@ export class MciEngine {
     try {
       if (operation.cancelRequested)
         throw new MciError('OPERATION_CANCELLED', `operation ${operationId} was cancelled`);
+      if (operation.rollingBack) throw new MciError('NO_CAPACITY', 'resuming the rollback of an earlier run');
+      if (
+        operation.runs > 1 &&
+        this.onRecovery === 'rollback' &&
+        (operation.kind === 'create' || operation.kind === 'scale')
+      )
+        throw new MciError(
+          'PROCESS_DIED',
+          `the process running ${operationId} died; rolling back (onRecovery "rollback")`,
+        );
       switch (operation.kind) {
         case 'create':
         case 'scale':
@@ -756,8 +820,14 @@ export class MciEngine {
       );
       const rollBack =
         cancelled ||
+        operation.rollingBack === true ||
+        (error instanceof MciError && error.code === 'PROCESS_DIED') ||
         ((operation.kind === 'create' || operation.kind === 'scale') && operation.onFailure !== 'continue');
       if (rollBack) {
+        operation = await this.journal.updateOperation(operationId, (current) => ({
+          ...current,
+          rollingBack: true,
+        }));
         await this.rollback(operation);
         await this.finish(operationId, cancelled ? 'cancelled' : 'rolled-back');
       } else {

@@ -7,6 +7,7 @@ export type MciErrorCode =
   | 'OPERATION_BUSY'
   | 'OPERATION_CANCELLED'
   | 'LEASE_LOST'
+  | 'PROCESS_DIED'
   | 'NO_CAPACITY'
   | 'BUDGET_EXCEEDED'
   | 'PROVIDER_FAILED';

@@ -239,6 +239,8 @@ export const OperationSchema = z.object({
   cancelRequested: z.boolean(),
   /** How many times a process started (or resumed) running it. */
   runs: z.number().int().nonnegative(),
+  /** Set before a rollback starts, so a process resuming the operation goes on rolling back. */
+  rollingBack: z.boolean().optional(),
   holders: z.array(z.string()).describe('Processes that ran it, in order'),
   errors: z.array(ErrorRecordSchema),
   progress: z.object({

@@ -63,23 +63,26 @@ async function openContext(home: string): Promise<MciTestContext> {
   return context;
 }
 
+/** Starts a 50-node create in a child process and SIGKILLs it once some VMs exist. */
+async function crashMidCreate(name: string): Promise<{ context: MciTestContext; operationId: string }> {
+  const home = mkdtempSync(join(tmpdir(), 's2a-mci-crash-'));
+  const creator = start(['create', home, name, '50', '600']);
+  const operationId = await until(async () => creator.lines[0]);
+  const context = await openContext(home);
+  const vmSteps = async () =>
+    (
+      await context.store.list<Step>({ namespace: 'mci', kind: 'step', idPrefix: `${operationId}/vm.` })
+    ).filter((record) => record.data.status === 'succeeded').length;
+  await until(async () => ((await vmSteps()) >= 8 ? true : undefined));
+  creator.child.kill('SIGKILL');
+  await creator.exited;
+  expect(await vmSteps()).toBeLessThan(50);
+  return { context, operationId };
+}
+
 describe('MCI engine across processes', () => {
   it('finishes a 50-node create after the process running it is SIGKILLed mid-way: all Running, no duplicates, no orphans', async () => {
-    const home = mkdtempSync(join(tmpdir(), 's2a-mci-crash-'));
-    const creator = start(['create', home, 'crash', '50', '600']);
-    const operationId = await until(async () => creator.lines[0]);
-    const context = await openContext(home);
-    const vmSteps = async () =>
-      (
-        await context.store.list<Step>({ namespace: 'mci', kind: 'step', idPrefix: `${operationId}/vm.` })
-      ).filter((record) => record.data.status === 'succeeded').length;
-    // Kill it once some, but not all, VMs exist.
-    await until(async () => ((await vmSteps()) >= 8 ? true : undefined));
-    creator.child.kill('SIGKILL');
-    await creator.exited;
-    const doneBeforeKill = await vmSteps();
-    expect(doneBeforeKill).toBeLessThan(50);
-
+    const { context, operationId } = await crashMidCreate('crash');
     const engine = new MciEngine({
       store: context.store,
       drivers: context.drivers,
@@ -107,6 +110,26 @@ describe('MCI engine across processes', () => {
     expect((await engine.sweepOrphans({ providers: ['aws'] })).orphans).toEqual([]);
     // One vNet, one subnet, one security group, one key pair, 50 VMs: nothing made twice.
     expect(await listS2aResources(context.drivers, ['aws'])).toHaveLength(54);
+  }, 90_000);
+
+  it('rolls a SIGKILLed create back when the engine recovers with onRecovery "rollback": zero resources left', async () => {
+    const { context, operationId } = await crashMidCreate('undo');
+    const engine = new MciEngine({
+      store: context.store,
+      drivers: context.drivers,
+      keyVault: context.keyVault,
+      owner: 'tester',
+      leaseTtlMs: 600,
+      pollIntervalMs: 20,
+      retry: { baseDelayMs: 5, maxDelayMs: 50 },
+      onRecovery: 'rollback',
+    });
+    cleanups.unshift(() => engine.close());
+    await until(async () => ((await engine.recoverOperations()).length > 0 ? true : undefined));
+    const operation = await engine.wait(operationId);
+    expect(operation.status).toBe('rolled-back');
+    expect(await engine.listMcis()).toEqual([]);
+    expect(await listS2aResources(context.drivers, ['aws'])).toEqual([]);
   }, 90_000);
 
   it('two engine processes on one store run every operation exactly once', async () => {
