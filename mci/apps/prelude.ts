@@ -138,6 +138,17 @@ export function preflight(recipe: Recipe): string {
   const { requirements } = recipe;
   const app = recipe.name;
   const lines = ['# Preflight: the recipe requirements, checked on the VM.'];
+  // The GPU first: without one nothing else matters.
+  if (requirements.gpu) {
+    lines.push(`S2A_GPU_MISSING_MESSAGE=${quoted(requirementMessages.gpu(app))}`);
+    lines.push('s2a_has_nvidia_gpu || s2a_fail 3 "$S2A_GPU_MISSING_MESSAGE"');
+    if (typeof requirements.gpu === 'object') {
+      lines.push(`S2A_MIN_GPU_MEMORY_GIB=${Math.ceil(requirements.gpu.minMemoryGiB)}`);
+      lines.push(
+        `S2A_GPU_MEMORY_MESSAGE=${quoted(requirementMessages.gpuMemory(app, requirements.gpu.minMemoryGiB, '%s'))}`,
+      );
+    }
+  }
   if (requirements.arch) {
     const names = requirements.arch.map((arch) => MACHINE_NAMES[arch]).join('|');
     lines.push(
@@ -160,16 +171,6 @@ export function preflight(recipe: Recipe): string {
     lines.push(
       `[ "$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)" -ge ${minimumKiB} ] || s2a_fail 3 ${message}`,
     );
-  }
-  if (requirements.gpu) {
-    lines.push(`S2A_GPU_MISSING_MESSAGE=${quoted(requirementMessages.gpu(app))}`);
-    lines.push('s2a_has_nvidia_gpu || s2a_fail 3 "$S2A_GPU_MISSING_MESSAGE"');
-    if (typeof requirements.gpu === 'object') {
-      lines.push(`S2A_MIN_GPU_MEMORY_GIB=${Math.ceil(requirements.gpu.minMemoryGiB)}`);
-      lines.push(
-        `S2A_GPU_MEMORY_MESSAGE=${quoted(requirementMessages.gpuMemory(app, requirements.gpu.minMemoryGiB, '%s'))}`,
-      );
-    }
   }
   lines.push('s2a_wait_for_boot');
   return `${lines.join('\n')}\n`;

@@ -44,28 +44,7 @@ export function checkRequirements(recipe: Recipe, spec: Spec): RequirementCheck 
   const problems: RequirementProblem[] = [];
   const unknowns: string[] = [];
   const specName = `spec ${spec.id}`;
-  if (requirements.arch && !requirements.arch.includes(spec.arch)) {
-    const machine = spec.arch === 'arm64' ? 'aarch64' : spec.arch;
-    problems.push({
-      kind: 'arch',
-      reason: `${app} runs on ${requirements.arch.join(', ')}; ${specName} is ${spec.arch}`,
-      onVm: requirementMessages.arch(app, requirements.arch, machine),
-    });
-  }
-  if (requirements.minVcpu !== undefined && spec.vcpu < requirements.minVcpu) {
-    problems.push({
-      kind: 'vcpu',
-      reason: `${app} needs at least ${requirements.minVcpu} vCPUs; ${specName} has ${format(spec.vcpu)}`,
-      onVm: requirementMessages.vcpu(app, requirements.minVcpu, format(spec.vcpu)),
-    });
-  }
-  if (requirements.minMemoryGiB !== undefined && spec.memoryGiB < requirements.minMemoryGiB) {
-    problems.push({
-      kind: 'memory',
-      reason: `${app} needs at least ${requirements.minMemoryGiB} GiB of memory; ${specName} has ${format(spec.memoryGiB)} GiB`,
-      onVm: requirementMessages.memory(app, requirements.minMemoryGiB, format(spec.memoryGiB)),
-    });
-  }
+  // The GPU first, as the VM preflight checks it first.
   if (requirements.gpu) {
     if (!spec.gpu) {
       problems.push({
@@ -101,6 +80,28 @@ export function checkRequirements(recipe: Recipe, spec: Spec): RequirementCheck 
         });
       }
     }
+  }
+  if (requirements.arch && !requirements.arch.includes(spec.arch)) {
+    const machine = spec.arch === 'arm64' ? 'aarch64' : spec.arch;
+    problems.push({
+      kind: 'arch',
+      reason: `${app} runs on ${requirements.arch.join(', ')}; ${specName} is ${spec.arch}`,
+      onVm: requirementMessages.arch(app, requirements.arch, machine),
+    });
+  }
+  if (requirements.minVcpu !== undefined && spec.vcpu < requirements.minVcpu) {
+    problems.push({
+      kind: 'vcpu',
+      reason: `${app} needs at least ${requirements.minVcpu} vCPUs; ${specName} has ${format(spec.vcpu)}`,
+      onVm: requirementMessages.vcpu(app, requirements.minVcpu, format(spec.vcpu)),
+    });
+  }
+  if (requirements.minMemoryGiB !== undefined && spec.memoryGiB < requirements.minMemoryGiB) {
+    problems.push({
+      kind: 'memory',
+      reason: `${app} needs at least ${requirements.minMemoryGiB} GiB of memory; ${specName} has ${format(spec.memoryGiB)} GiB`,
+      onVm: requirementMessages.memory(app, requirements.minMemoryGiB, format(spec.memoryGiB)),
+    });
   }
   return { ok: problems.length === 0, problems, unknowns };
 }

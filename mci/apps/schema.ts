@@ -113,6 +113,10 @@ export const ScriptOutputSchema = z.object({
   role: RoleNameSchema.describe('The role whose script prints it'),
   description: z.string().min(1),
   pattern: PatternSchema.describe('Values not matching it are refused (they flow into other scripts)'),
+  example: z
+    .string()
+    .min(1)
+    .describe('A value like the real one, matching the pattern (docs; the sim prints one like it)'),
   sensitive: z.boolean().default(false).describe('A secret: never logged, never shown to a model'),
 });
 export type ScriptOutput = z.infer<typeof ScriptOutputSchema>;
@@ -215,6 +219,9 @@ export const RecipeSchema = z
     for (const [index, output] of recipe.scriptOutputs.entries()) {
       if (!roleNames.includes(output.role))
         issue(`unknown role "${output.role}"`, ['scriptOutputs', index, 'role']);
+      if (!anchored(output.pattern).test(output.example) || !SAFE_VALUE.test(output.example)) {
+        issue(`example "${output.example}" does not match the pattern`, ['scriptOutputs', index, 'example']);
+      }
     }
     const roleRank = new Map(roleNames.map((name, index) => [name, index]));
     const known = (name: string, forRole: RoleName | undefined, template: 'script' | 'output'): boolean => {

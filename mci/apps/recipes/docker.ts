@@ -23,7 +23,13 @@ s2a_output version "$(docker --version | awk '{print $3}' | tr -d ,)"
   ports: [],
   health: null,
   scriptOutputs: [
-    { name: 'version', role: 'default', description: 'Docker Engine version', pattern: '[0-9A-Za-z.+~-]+' },
+    {
+      name: 'version',
+      role: 'default',
+      description: 'Docker Engine version',
+      pattern: '[0-9A-Za-z.+~-]+',
+      example: '27.3.1',
+    },
   ],
   outputs: [{ name: 'version', description: 'Docker Engine version installed', template: '{{version}}' }],
   diagnostics: 'systemctl status docker --no-pager; docker info',

@@ -55,6 +55,8 @@ systemctl is-active --quiet k3s-agent || s2a_fail 7 "the k3s agent is not runnin
       role: 'server',
       description: 'Token agents join the cluster with',
       pattern: '[A-Za-z0-9:._-]+',
+      example:
+        'K107d3e9a1f4c8b2e6d0a5f3c9b7e1d4a8f7d3e9a1f4c8b2e6d0a5f3c9b7e1d4a8f::server:9b2c4e7f1a3d5c8e0f6b2a4d9c7e1f3a',
       sensitive: true,
     },
   ],

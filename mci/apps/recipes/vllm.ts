@@ -64,6 +64,7 @@ s2a_output apiKey "$api_key"
       role: 'default',
       description: 'Bearer token the API requires (Authorization: Bearer …)',
       pattern: '[0-9a-f]{48}',
+      example: '3f9c2b7e5d1a4c8f9e0b6a2d7c4e1f8a5b3d9c0e7f2a6b1d',
       sensitive: true,
     },
   ],
