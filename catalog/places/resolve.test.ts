@@ -128,6 +128,9 @@ describe('resolvePlaces', () => {
     ['koreacentral', ['region:azure+koreacentral']],
     ['aws ap-southeast-3', ['region:aws+ap-southeast-3']],
     ['t3.micro in aws+us-east-1', ['region:aws+us-east-1']],
+    ['us-east', ['area:US East']],
+    ['ibm us-east', ['region:ibm+us-east']],
+    ['Jeju island', ['city:Jeju']],
     // Words around places are ignored
     ['제일 싼 GPU 서울에서 3대', ['city:Seoul']],
     ['엔비디아 A100 2개 도쿄 근처에 만들어줘', ['city:Tokyo']],
@@ -142,6 +145,7 @@ describe('resolvePlaces', () => {
     ['제일 싼', []],
     ['give us 3 VMs', []],
     ['ubuntu 22.04, 3 VMs', []],
+    ['memory 2.5, 3.5 GB', []],
     ['deploy nginx on 3 VMs with 4 vCPUs and 16 GiB memory, cheapest first', []],
     ['I need the most powerful GPU for training', []],
     ['mobile backend with aurora database, reading from S3', []],

@@ -97,6 +97,9 @@ type Token = Piece | { type: 'coordinates'; latitude: number; longitude: number;
 
 const COORDINATES =
   /(?<![\p{L}\p{N}.])([-+]?\d{1,2}(?:\.\d+)?)\s*°?\s*([NS])?\s*[,\s]\s*([-+]?\d{1,3}(?:\.\d+)?)\s*°?\s*([EW])?(?![\p{L}\p{N}])/giu;
+/** "2.5, 3.5 GB" and "1.5, 2.0 $/h" are quantities, not coordinates. */
+const QUANTITY_AFTER =
+  /^\s*(?:gb|gib|tb|tib|mb|ghz|%|\$|usd|krw|원|달러|x\b|vcpus?\b|cpus?\b|cores?\b|hours?\b|h\b|시간|개|대)/i;
 const COORDINATE_CUE =
   /(?:near|around|at|close to|coordinates|coords|lat\/?lon|좌표|위치)\s*[:=]?\s*[([]?\s*$/i;
 
@@ -117,6 +120,7 @@ function tokenize(text: string, keep: (lower: string) => boolean): Token[] {
     const wholeText =
       (normalized.slice(0, start) + normalized.slice(start + whole.length)).replace(/[\s()[\]]/g, '') === '';
     const cued = COORDINATE_CUE.test(normalized.slice(0, start));
+    if (QUANTITY_AFTER.test(normalized.slice(start + whole.length))) continue;
     if (Math.abs(latitude) > 90 || Math.abs(longitude) > 180) continue;
     if (!decimals && !hemispheres && !wholeText && !cued) continue;
     tokens.push(...splitText(normalized.slice(last, start), keep));
@@ -300,11 +304,26 @@ function buildItems(tokens: readonly Token[], context: RegionContext): Item[] {
       continue;
     }
     const regions = context.codes.get(token.key);
+    const previous = tokens[i - 1];
+    const provider =
+      previous?.type === 'word' && context.providers.has(previous.key) ? previous.key : undefined;
+    // A code that is also an area ("us-east", IBM's Washington region) is the area unless a provider names it.
+    const area =
+      provider === undefined && regions !== undefined
+        ? getLexicon().entries.get(nameKey(token.key))
+        : undefined;
+    if (area !== undefined) {
+      items.push({
+        type: 'place',
+        match: { kind: 'lexicon', key: token.key, entry: area },
+        alt: undefined,
+        state: 'pending',
+      });
+      i++;
+      continue;
+    }
     if (regions !== undefined && token.script === 'latin') {
       // "aws ap-southeast-3" keeps AWS's Jakarta and drops Alibaba's Kuala Lumpur of the same code.
-      const previous = tokens[i - 1];
-      const provider =
-        previous?.type === 'word' && context.providers.has(previous.key) ? previous.key : undefined;
       const chosen =
         provider === undefined ? regions : regions.filter((region) => region.provider === provider);
       if (provider !== undefined && chosen.length > 0) items[items.length - 1] = { type: 'filler' };
@@ -392,8 +411,23 @@ function acceptable(items: readonly Item[], index: number, wholeText: boolean): 
   return !ambiguous && largest !== undefined && largest.population >= UNCUED_CITY_MIN_POPULATION;
 }
 
+/**
+ * The text is only places (one, or a list joined by connectors) with cues and fillers: then any
+ * city name counts ("Nice", "Seoul or Lima"); two names side by side ("Jeju island") do not.
+ */
+function onlyPlaces(items: readonly Item[]): boolean {
+  let previous: Item['type'] | undefined;
+  for (const item of items) {
+    if (item.type === 'other') return false;
+    if (item.type === 'filler' || item.type === 'cue') continue;
+    if (item.type === 'place' && previous === 'place') return false;
+    previous = item.type;
+  }
+  return true;
+}
+
 function decide(items: Item[]): void {
-  const wholeText = items.every((item) => item.type !== 'other');
+  const wholeText = onlyPlaces(items);
   for (let changed = true; changed; ) {
     changed = false;
     for (let i = 0; i < items.length; i++) {

@@ -305,6 +305,8 @@ export const NEVER_CITIES = new Set([
   'hours',
   'month',
   'usa',
+  'island',
+  'islands',
   'asia',
   'america',
   'europe',
