@@ -215,6 +215,36 @@ describe('MciEngine control, scale, delete, sweep', () => {
     expect(await listS2aResources(context.drivers, PROVIDERS)).toEqual([]);
   });
 
+  it('rolls back a scale-out that cannot be placed and keeps the MCI as it was', async () => {
+    const { context, engine } = await setup();
+    const { operationId } = await engine.createMci({
+      name: 'grow',
+      onFailure: 'rollback',
+      nodeGroups: [{ ...web, size: 2 }],
+    });
+    await engine.wait(operationId);
+    await (await context.drivers('gcp')).injectFault({
+      kind: 'capacity',
+      provider: 'gcp',
+      operation: 'createVm',
+    });
+    const scale = await engine.wait(
+      (
+        await engine.scaleMci('grow', {
+          addGroup: { name: 'db', specId: 'gcp+asia-northeast3+e2-medium', size: 2 },
+        })
+      ).operationId,
+    );
+    expect(scale.status).toBe('rolled-back');
+    const mci = await engine.getMci('grow');
+    expect(mci.status).toBe('Running:2 (R:2/2)');
+    expect(Object.keys(mci.regions)).toEqual(['aws+ap-northeast-2']);
+    expect(await listS2aResources(context.drivers, ['gcp'])).toEqual([]);
+    await expect(engine.scaleMci('grow', { addNodes: { group: 'nope', count: 1 } })).rejects.toMatchObject({
+      code: 'MCI_INVALID_REQUEST',
+    });
+  });
+
   it('finds resources tagged s2a:* that the store does not know, and deletes them when asked', async () => {
     const { context, engine } = await setup();
     const aws = await context.drivers('aws');

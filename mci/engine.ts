@@ -1225,11 +1225,13 @@ export class MciEngine {
       );
     }
     context.exhausted.add(`${node.specId}@${node.zone ?? '*'}`);
+    // A quota is regional: other zones of the region would hit it too.
+    const quota = cause instanceof QuotaError;
     const driver = await this.drivers(node.provider);
     const spec = await driver.getSpec(node.specId);
     const region = (await this.regionsOf(node.provider)).find((candidate) => candidate.id === node.regionId);
     const zoneChoice = node.zone !== null || zonalSubnets(driver);
-    if (region && zoneChoice) {
+    if (region && zoneChoice && !quota) {
       const nextZone = offeredZones(region, spec).find(
         (zone) => !context.exhausted.has(`${node.specId}@${zone}`),
       );
@@ -1432,6 +1434,21 @@ export class MciEngine {
       const added = (operation.input as { addedNodes: string[] }).addedNodes;
       for (const nodeName of added)
         await this.store.delete(MCI_NAMESPACE, 'node', nodeId(operation.mciName, nodeName));
+      // Forget the shared resources this scale made (and the rollback deleted).
+      const made = new Set(steps.flatMap((step) => (step.resourceId ? [step.resourceId] : [])));
+      await this.store.transaction(async (tx) => {
+        const record = await tx.get<Mci>(MCI_NAMESPACE, 'mci', operation.mciName);
+        if (!record) return;
+        const regions: Record<string, RegionResources> = {};
+        for (const [regionId, region] of Object.entries(record.data.regions)) {
+          if (region.vNetId && made.has(region.vNetId)) continue;
+          const subnetIds = Object.fromEntries(
+            Object.entries(region.subnetIds).filter(([, id]) => !made.has(id)),
+          );
+          regions[regionId] = { ...region, subnetIds };
+        }
+        await tx.update(MCI_NAMESPACE, 'mci', operation.mciName, { ...record.data, regions });
+      });
     }
   }
 
