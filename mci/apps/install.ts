@@ -23,7 +23,7 @@ import {
   resolveParameters,
 } from './render.ts';
 import { checkRequirements } from './requirements.ts';
-import { parseRecipe, type Recipe, type RecipePort, type RoleName } from './schema.ts';
+import { parseRecipe, type Recipe, type RecipeInput, type RecipePort, type RoleName } from './schema.ts';
 
 /** A node to install on. */
 export interface InstallNode {
@@ -56,7 +56,7 @@ export interface InstallProgress {
 
 export interface InstallPlan {
   /** A recipe name from the registry, or a recipe object (validated here). */
-  app: string | Recipe;
+  app: string | RecipeInput;
   parameters?: Record<string, string>;
   nodes: InstallNode[];
   runner: CommandRunner;
