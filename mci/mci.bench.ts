@@ -120,7 +120,7 @@ const engine = new MciEngine({
 });
 
 console.log(
-  `bench:mci — ${totalNodes} nodes in ${placements.length} regions of ${providersUsed.size} providers, time scale ${timeScale}, 2% faults`,
+  `bench:mci — ${totalNodes} nodes in ${placements.length} regions of ${providersUsed.size} providers (${[...providersUsed].join(', ')}), time scale ${timeScale}, 2% faults`,
 );
 const started = performance.now();
 const { operationId } = await engine.createMci({ name: 'bench', nodeGroups });
