@@ -164,6 +164,45 @@ describe('MciEngine create', () => {
     expect((await engine.getMci('partial')).status).toBe('Partial-Pending:3 (R:2/5 P:3/5)');
   });
 
+  it('makes no duplicate when a create times out after the provider did it: the retry with the same key returns the same VM', async () => {
+    const { context, engine } = await setup();
+    const aws = await context.drivers('aws');
+    await aws.injectFault({
+      kind: 'timeout',
+      provider: 'aws',
+      operation: 'createVm',
+      delayMs: 5,
+      applied: true,
+      times: 2,
+    });
+    await aws.injectFault({
+      kind: 'timeout',
+      provider: 'aws',
+      operation: 'createVNet',
+      delayMs: 5,
+      applied: true,
+      times: 1,
+    });
+    const { operationId } = await engine.createMci({ name: 'lost-answers', nodeGroups: [web] });
+    expect((await engine.wait(operationId)).status).toBe('succeeded');
+    expect(await aws.listVms({ tags: { 's2a:mci': 'lost-answers' } })).toHaveLength(3);
+    expect(await aws.listVNets({ tags: { 's2a:mci': 'lost-answers' } })).toHaveLength(1);
+    expect(engine.statistics.retries).toBeGreaterThanOrEqual(3);
+  });
+
+  it('replaces a VM that fails at boot', async () => {
+    const { context, engine } = await setup();
+    const aws = await context.drivers('aws');
+    await aws.injectFault({ kind: 'boot-failure', provider: 'aws', times: 1 });
+    const { operationId } = await engine.createMci({ name: 'flaky', nodeGroups: [web] });
+    expect((await engine.wait(operationId)).status).toBe('succeeded');
+    const mci = await engine.getMci('flaky');
+    expect(mci.status).toBe('Running:3 (R:3/3)');
+    expect(mci.nodes.some((node) => node.generation === 1)).toBe(true);
+    // The failed VM was terminated: only the three Running ones remain.
+    expect(await aws.listVms({ tags: { 's2a:mci': 'flaky' } })).toHaveLength(3);
+  });
+
   it('retries throttled calls with backoff and still creates every node', async () => {
     const { context, engine } = await setup();
     await (await context.drivers('aws')).injectFault({
