@@ -62,6 +62,19 @@ describe('MciEngine create', () => {
     expect(vm.tags).toMatchObject({ 's2a:mci': 'demo', 's2a:op': operationId, 's2a:owner': 'tester' });
   });
 
+  it('resolves a node group given as requirements through the SpecResolver', async () => {
+    const { engine } = await setup();
+    const { operationId } = await engine.createMci({
+      name: 'by-need',
+      nodeGroups: [{ name: 'any', requirements: { vcpu: 2, memoryGiB: 8, providers: ['ncp'] }, size: 1 }],
+    });
+    expect((await engine.wait(operationId)).status).toBe('succeeded');
+    expect((await engine.getMci('by-need')).nodes[0]).toMatchObject({
+      specId: 'ncp+KR+s2-g3',
+      status: 'Running',
+    });
+  });
+
   it('answers the same request again with the first operation, and refuses the name for another request', async () => {
     const { engine } = await setup();
     const request = { name: 'same', nodeGroups: [{ ...web, size: 1 }] };
