@@ -3,6 +3,7 @@ import {
   anchored,
   type NODE_VARIABLES,
   PLACEHOLDER,
+  placeholdersOf,
   type Recipe,
   type RecipeOutput,
   type RoleName,
@@ -302,12 +303,8 @@ export function renderOutputs(
       `${recipe.name} output ${output.name}`,
     );
     const holdsSecret =
-      output.sensitive || placeholdersIn(output.template).some((name) => secretNames.has(name));
+      output.sensitive || placeholdersOf(output.template).some((name) => secretNames.has(name));
     (holdsSecret ? sensitive : endpoints)[output.name] = value;
   }
   return { endpoints, sensitive };
-}
-
-function placeholdersIn(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((match) => match[1] as string);
 }
