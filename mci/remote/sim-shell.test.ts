@@ -109,11 +109,16 @@ describe('the sim emulated shell', () => {
     expect(result?.durationMs).toBe(slept.reduce((sum, value) => sum + value, 0));
     expect(result?.durationMs).toBeGreaterThan(300);
 
+    const [human] = await shell.run([targetOf(vm)], 'free -h && uname -r && exit 4', { timeoutMs: 60_000 });
+    expect(human?.stdout).toMatch(/^Mem:\s+3\.8Gi\s/m);
+    expect(human?.stdout).toMatch(/^5\.15\.0-\d+-aws$/m);
+    expect(human?.exitCode).toBe(4);
+
     const history = await shell.history(vm.id);
-    expect(history).toHaveLength(1);
+    expect(history).toHaveLength(2);
     expect(history[0]).toMatchObject({ vmId: vm.id, nodeId: vm.name, exitCode: 127, timedOut: false });
     expect(history[0]?.script).toContain('nvidia-smi -L');
-    expect(await context.store.count({ namespace: 'sim/default', kind: SHELL_HISTORY_KIND })).toBe(1);
+    expect(await context.store.count({ namespace: 'sim/default', kind: SHELL_HISTORY_KIND })).toBe(2);
   });
 
   it('installs ollama: takes install plus model download time, opens 11434, and passes the health check', async () => {

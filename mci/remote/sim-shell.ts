@@ -703,13 +703,19 @@ export class SimCommandRunner implements CommandRunner {
         case 'free': {
           const totalMiB = Math.round(facts.memoryGiB * 1024 * 0.96);
           const usedMiB = Math.round(280 + totalMiB * 0.03);
+          const human = args.includes('-h');
           const unit = args.includes('-g') ? 1024 : args.includes('-m') ? 1 : 1 / 1024;
-          const show = (mebibytes: number) => String(Math.floor(mebibytes / unit));
+          const show = (mebibytes: number) =>
+            human
+              ? mebibytes >= 1024
+                ? `${(mebibytes / 1024).toFixed(1)}Gi`
+                : `${Math.round(mebibytes)}Mi`
+              : String(Math.floor(mebibytes / unit));
           print(
             [
               '               total        used        free      shared  buff/cache   available',
               `Mem:    ${show(totalMiB).padStart(12)}${show(usedMiB).padStart(12)}${show(totalMiB - usedMiB - 200).padStart(12)}${show(1).padStart(12)}${show(200).padStart(12)}${show(totalMiB - usedMiB).padStart(12)}`,
-              `Swap:   ${'0'.padStart(12)}${'0'.padStart(12)}${'0'.padStart(12)}`,
+              `Swap:   ${(human ? '0B' : '0').padStart(12)}${(human ? '0B' : '0').padStart(12)}${(human ? '0B' : '0').padStart(12)}`,
             ].join('\n'),
           );
           break;
