@@ -16,6 +16,7 @@ export {
   type PrivateKeyInfo,
   type SavePrivateKeyOptions,
 } from './key-vault.ts';
+export { RoutingCommandRunner } from './routing-runner.ts';
 export {
   type KeySource,
   type SealedSecret,
