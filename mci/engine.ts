@@ -9,6 +9,7 @@ import {
   type CloudDriver,
   isDriverError,
   isRetryable,
+  PROVIDERS,
   type ProviderId,
   parseRegionId,
   QuotaError,
@@ -62,6 +63,12 @@ import {
 
 export const CONTROL_ACTIONS = ['suspend', 'resume', 'reboot', 'terminate'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+const CONTROL_TRANSITION: Record<ControlAction, VmStatus> = {
+  suspend: 'Suspending',
+  resume: 'Resuming',
+  reboot: 'Rebooting',
+  terminate: 'Terminating',
+};
 const CONTROL_TARGET: Record<ControlAction, VmStatus> = {
   suspend: 'Suspended',
   resume: 'Running',
@@ -118,6 +125,8 @@ export interface SweepResult {
   dryRun: boolean;
   orphans: { provider: ProviderId; kind: string; id: string; tags: Tags }[];
   deleted: string[];
+  /** Providers that could not be listed (no credentials, down), with why. */
+  skipped: { provider: ProviderId; reason: string }[];
 }
 
 interface RunContext {
@@ -621,7 +630,30 @@ export class MciEngine {
     options: { dryRun?: boolean; providers?: readonly ProviderId[]; owner?: string } = {},
   ): Promise<SweepResult> {
     const dryRun = options.dryRun ?? true;
-    const providers = options.providers ?? (await this.knownProviders());
+    const providers = options.providers ?? PROVIDERS;
+    // Providers first, the store second: a resource made after the listing is not in it, and one
+    // made before is by then claimed by an MCI record or tagged with a still-open operation.
+    const listed: SweepResult['orphans'] = [];
+    const skipped: SweepResult['skipped'] = [];
+    for (const provider of providers) {
+      try {
+        const driver = await this.drivers(provider);
+        const lists: [string, { id: string; tags: Tags }[]][] = [
+          ['vm', await driver.listVms({})],
+          ['security-group', await driver.listSecurityGroups({})],
+          ['key-pair', await driver.listKeyPairs({})],
+          ['subnet', await driver.listSubnets({})],
+          ['vnet', await driver.listVNets({})],
+        ];
+        for (const [kind, items] of lists)
+          for (const item of items)
+            if (Object.keys(item.tags).some((key) => key.startsWith('s2a:')))
+              listed.push({ provider, kind, id: item.id, tags: item.tags });
+      } catch (error) {
+        // A provider without credentials (AuthError) or down: report it, sweep the others.
+        skipped.push({ provider, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
     const known = await this.knownResourceIds();
     const openOperations = new Set(
       [
@@ -629,27 +661,12 @@ export class MciEngine {
         ...(await this.journal.listOperations({ status: 'pending' })),
       ].map((operation) => operation.id),
     );
-    const orphans: SweepResult['orphans'] = [];
-    for (const provider of providers) {
-      const driver = await this.drivers(provider);
-      const lists: [string, { id: string; tags: Tags; status?: string }[]][] = [
-        ['vm', await driver.listVms({})],
-        ['security-group', await driver.listSecurityGroups({})],
-        ['key-pair', await driver.listKeyPairs({})],
-        ['subnet', await driver.listSubnets({})],
-        ['vnet', await driver.listVNets({})],
-      ];
-      for (const [kind, items] of lists) {
-        for (const item of items) {
-          if (!Object.keys(item.tags).some((key) => key.startsWith('s2a:'))) continue;
-          if (options.owner !== undefined && item.tags['s2a:owner'] !== options.owner) continue;
-          if (known.has(item.id)) continue;
-          const operationId = item.tags['s2a:op'];
-          if (operationId && openOperations.has(operationId)) continue;
-          orphans.push({ provider, kind, id: item.id, tags: item.tags });
-        }
-      }
-    }
+    const orphans = listed.filter(
+      (item) =>
+        (options.owner === undefined || item.tags['s2a:owner'] === options.owner) &&
+        !known.has(item.id) &&
+        !(item.tags['s2a:op'] && openOperations.has(item.tags['s2a:op'])),
+    );
     const deleted: string[] = [];
     if (!dryRun) {
       for (const kind of RESOURCE_ORDER) {
@@ -664,7 +681,7 @@ export class MciEngine {
         );
       }
     }
-    return { dryRun, orphans, deleted };
+    return { dryRun, orphans, deleted, skipped };
   }
 
   /** Waits for the operations this process runs; leases are released as they finish. */
@@ -1356,14 +1373,9 @@ export class MciEngine {
         const vmId = node.vmId as string;
         await this.runStep(context, `control.${node.name}`, 'control', node.regionId, async () => {
           const current = await driver.getVm(vmId);
-          // A re-run after a crash finds the action already done (or under way).
-          const underWay =
-            action === 'reboot'
-              ? current.status === 'Rebooting'
-              : current.status === target || current.status === `${target.replace(/ed$/, '')}ing`;
-          if (!underWay || action === 'reboot') {
-            if (!(action === 'reboot' && current.status === 'Rebooting')) await driver[`${action}Vm`](vmId);
-          }
+          // A re-run after a crash finds the action under way, or (except a reboot) done.
+          const done = action !== 'reboot' && current.status === target;
+          if (!done && current.status !== CONTROL_TRANSITION[action]) await driver[`${action}Vm`](vmId);
           return vmId;
         });
         const vm = await waitForVmStatus(driver, vmId, [target], {
@@ -1570,17 +1582,6 @@ export class MciEngine {
       await tx.update(MCI_NAMESPACE, 'node', id, next, record.revision);
       return next;
     });
-  }
-
-  private async knownProviders(): Promise<ProviderId[]> {
-    const providers = new Set<ProviderId>();
-    for (const record of await this.store.list<MciNode>({ namespace: MCI_NAMESPACE, kind: 'node' }))
-      providers.add(record.data.provider);
-    for (const record of await this.store.list<Step>({ namespace: MCI_NAMESPACE, kind: 'step' })) {
-      const parsed = parseRegionId(record.data.regionId);
-      if (parsed) providers.add(parsed.provider);
-    }
-    return [...providers];
   }
 
   /** Resource ids claimed by MCIs in the store (their nodes and shared resources). */
