@@ -78,7 +78,7 @@ for (const provider of PROVIDERS) {
           candidate.gpu === null &&
           candidate.vcpu >= 2 &&
           candidate.pricePerHour !== null &&
-          candidate.zones === undefined,
+          (candidate.zones === undefined || candidate.zones.length > 0),
       )
       .sort((a, b) => (a.pricePerHour ?? 0) - (b.pricePerHour ?? 0))[0];
     if (!hasImage || !spec) continue;
