@@ -297,6 +297,44 @@ describe('MciEngine control, scale, delete, sweep', () => {
     });
   });
 
+  it('refuses to delete, scale or control an MCI while another of its operations runs', async () => {
+    const { context, engine } = await setup();
+    await (await context.drivers('aws')).injectFault({
+      kind: 'timeout',
+      provider: 'aws',
+      operation: 'createVm',
+      delayMs: 100,
+      applied: true,
+      times: 1,
+    });
+    const { operationId } = await engine.createMci({ name: 'busy', nodeGroups: [{ ...web, size: 1 }] });
+    await expect(engine.deleteMci('busy')).rejects.toMatchObject({ code: 'OPERATION_BUSY', retryable: true });
+    await expect(engine.controlMci('busy', 'suspend')).rejects.toMatchObject({ code: 'OPERATION_BUSY' });
+    const finished = await engine.getOperation((await engine.wait(operationId)).id);
+    expect(finished.status, JSON.stringify(finished.events)).toBe('succeeded');
+    expect((await engine.wait((await engine.deleteMci('busy')).operationId)).status).toBe('succeeded');
+  });
+
+  it('refreshes node statuses sparingly: a stable node is read less and less often', async () => {
+    const { context, engine } = await setup();
+    const { operationId } = await engine.createMci({ name: 'calm', nodeGroups: [{ ...web, size: 2 }] });
+    await engine.wait(operationId);
+    const aws = await context.drivers('aws');
+    let reads = 0;
+    const getVm = aws.getVm.bind(aws);
+    aws.getVm = async (id: string) => {
+      reads++;
+      return getVm(id);
+    };
+    await engine.refreshStatus('calm', { force: true });
+    expect(reads).toBe(2);
+    await engine.refreshStatus('calm', { baseIntervalMs: 60_000 });
+    expect(reads).toBe(2);
+    const view = await engine.refreshStatus('calm', { baseIntervalMs: 0 });
+    expect(reads).toBe(4);
+    expect(view.nodes.every((node) => (node.stableChecks ?? 0) >= 1)).toBe(true);
+  });
+
   it('finds resources tagged s2a:* that the store does not know, and deletes them when asked', async () => {
     const { context, engine } = await setup();
     const aws = await context.drivers('aws');
