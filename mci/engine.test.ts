@@ -335,6 +335,46 @@ describe('MciEngine control, scale, delete, sweep', () => {
     expect(view.nodes.every((node) => (node.stableChecks ?? 0) >= 1)).toBe(true);
   });
 
+  it('stops working on an operation as soon as its lease is taken, and the new holder finishes it', async () => {
+    const { context } = await setup();
+    const options = {
+      store: context.store,
+      drivers: context.drivers,
+      keyVault: context.keyVault,
+      owner: 'tester',
+      leaseTtlMs: 90,
+      pollIntervalMs: 5,
+      retry: { baseDelayMs: 5, maxDelayMs: 50 },
+    };
+    const first = new MciEngine({ ...options, holderId: 'first' });
+    const second = new MciEngine({ ...options, holderId: 'second' });
+    engines.push(first, second);
+    await (await context.drivers('aws')).injectFault({
+      kind: 'timeout',
+      provider: 'aws',
+      operation: 'createVm',
+      delayMs: 300,
+      applied: true,
+      times: 1,
+    });
+    const { operationId } = await first.createMci({ name: 'stolen', nodeGroups: [{ ...web, size: 1 }] });
+    // Another holder takes the lease (as after an expiry the first one did not notice).
+    await context.store.put('mci', 'lease', operationId, {
+      operationId,
+      holder: 'second',
+      expiresAt: Date.now() + 60_000,
+      acquiredAt: Date.now(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await first.getOperation(operationId)).status).toBe('running');
+    await context.store.delete('mci', 'lease', operationId);
+    expect(await second.recoverOperations()).toEqual([operationId]);
+    const operation = await second.wait(operationId);
+    expect(operation.status).toBe('succeeded');
+    expect(operation.holders).toEqual(['first', 'second']);
+    expect(await (await context.drivers('aws')).listVms({ tags: { 's2a:mci': 'stolen' } })).toHaveLength(1);
+  });
+
   it('finds resources tagged s2a:* that the store does not know, and deletes them when asked', async () => {
     const { context, engine } = await setup();
     const aws = await context.drivers('aws');
