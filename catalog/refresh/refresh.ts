@@ -62,6 +62,7 @@ export interface RefreshProgress {
   phase: 'started' | 'region' | 'retry' | 'done' | 'failed';
   regionsDone: number;
   regionsTotal: number;
+  /** Valid rows received so far (they reach the sink in batches; done: all upserted). */
   specs: number;
   images: number;
   region?: string;
@@ -137,6 +138,8 @@ export function summarizeError(error: unknown): ErrorSummary {
 class Batcher<Row> {
   private pending: Row[] = [];
   private chain: Promise<unknown> = Promise.resolve();
+  /** Rows given to `add`, upserted or waiting for their batch. */
+  received = 0;
   upserted = 0;
 
   constructor(
@@ -146,6 +149,7 @@ class Batcher<Row> {
 
   async add(rows: readonly Row[]): Promise<void> {
     for (const row of rows) this.pending.push(row);
+    this.received += rows.length;
     while (this.pending.length >= this.size) await this.flushSome(this.pending.splice(0, this.size));
   }
 
@@ -248,8 +252,8 @@ async function refreshProvider(
       phase,
       regionsDone: state.regionsDone,
       regionsTotal: state.regionsTotal,
-      specs: specs.upserted,
-      images: images.upserted,
+      specs: specs.received,
+      images: images.received,
       ...position,
       ...extra,
     });
