@@ -4,7 +4,6 @@ import { FAULT_KINDS } from '../drivers/sim/sim-faults.ts';
 import {
   type CloudDriver,
   DriverError,
-  isProviderId,
   PROVIDERS,
   type ProviderId,
   parseRegionId,
@@ -15,6 +14,7 @@ import {
 import { Runtime } from '../runtime/runtime.ts';
 import { formatTable, money } from './format.ts';
 import { ensureNetwork, OWNER } from './network.ts';
+import { type CliOptions, print, requireProvider, UsageError } from './usage.ts';
 
 const HELP = `s2a — speech to action, multi-cloud (simulated clouds by default)
 
@@ -36,24 +36,7 @@ Usage: s2a <command> [options]
 Options: --json prints machine-readable output. State lives in $S2A_HOME (default ./.s2a).
 `;
 
-interface Options {
-  json: boolean;
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-}
-
-function print(options: Options, human: string, data: unknown): void {
-  console.log(options.json ? JSON.stringify(data, null, 2) : human);
-}
-
-function requireProvider(value: unknown): ProviderId {
-  if (typeof value !== 'string' || !isProviderId(value)) {
-    throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
-  }
-  return value;
-}
-
-class UsageError extends Error {}
+type Options = CliOptions;
 
 function providerOfId(id: string | undefined): ProviderId {
   const parsed = id ? parseResourceId(id) : undefined;
