@@ -45,7 +45,7 @@ describe('LocalEmbedding', () => {
     ['그래픽카드 싼 거', 'cheap gpu'],
     ['엔비디아 T4 판교', 'nvidia t4 pangyo'],
     ['도쿄 메모리', 'tokyo memory'],
-    ['아마존 버지니아', 'aws amazon virginia'],
+    ['아마존 버지니아', 'amazon virginia'],
     ['우분투 22.04', 'ubuntu 22.04'],
   ])('embeds Korean "%s" exactly as "%s"', (korean, english) => {
     expect(embedding.embedOne(korean)).toEqual(embedding.embedOne(english));

@@ -50,13 +50,13 @@ export const EMBEDDING_ALIASES: Readonly<Record<string, string>> = {
   저렴한: 'cheap',
   저렴: 'cheap',
   // providers
-  아마존: 'aws amazon',
+  아마존: 'amazon',
   애저: 'azure',
-  마이크로소프트: 'azure microsoft',
-  구글: 'gcp google',
+  마이크로소프트: 'microsoft',
+  구글: 'google',
   알리바바: 'alibaba',
   텐센트: 'tencent',
-  네이버: 'ncp naver',
+  네이버: 'naver',
   케이티: 'kt',
   // places that host regions
   한국: 'korea',
