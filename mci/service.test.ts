@@ -1,0 +1,208 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InstallError } from './apps/install.ts';
+import { EncryptedKeyVault } from './keys.ts';
+import { KEY_VAULT_KIND, KEY_VAULT_NAMESPACE, KeyVault } from './remote/key-vault.ts';
+import { SecretBox } from './remote/secret-box.ts';
+import {
+  APP_INSTALL_KIND,
+  APP_INSTALL_NAMESPACE,
+  APP_SECRET_KIND,
+  createMciService,
+  type MciService,
+} from './service.ts';
+import { createMciTestContext, FAST_SIM, type MciTestContext } from './testing/mci-test-kit.ts';
+
+const contexts: MciTestContext[] = [];
+const services: MciService[] = [];
+afterEach(async () => {
+  for (const service of services.splice(0)) await service.close();
+  for (const context of contexts.splice(0)) await context.dispose();
+});
+
+const SECRET = 'a test passphrase of enough length';
+const SPEC = 'aws+ap-northeast-2+t3.medium';
+const FAST_HEALTH = { initialDelayMs: 1, maxDelayMs: 5 };
+
+async function setup() {
+  const context = await createMciTestContext();
+  contexts.push(context);
+  const service = await createMciService({
+    store: context.store,
+    home: context.home,
+    drivers: context.drivers,
+    simAccount: 'default',
+    simTimeScale: FAST_SIM.timeScale ?? 0.001,
+    isSim: () => true,
+    secret: SECRET,
+    resolver: context.resolver,
+    engine: { owner: 'tester', pollIntervalMs: 5, retry: { baseDelayMs: 5, maxDelayMs: 50 } },
+  });
+  services.push(service);
+  return { context, service };
+}
+
+async function createMci(service: MciService, name = 'demo', size = 2) {
+  const { operationId } = await service.engine.createMci({
+    name,
+    nodeGroups: [{ name: 'web', specId: SPEC, size }],
+  });
+  expect((await service.engine.wait(operationId)).status).toBe('succeeded');
+  return service.engine.getMci(name);
+}
+
+describe('EncryptedKeyVault', () => {
+  it('seals keys before they reach the store and reads them back', async () => {
+    const context = await createMciTestContext();
+    contexts.push(context);
+    const vault = new EncryptedKeyVault(new KeyVault(context.store, SecretBox.fromSecret(SECRET)));
+    const privateKey = generateKeyPairSync('ed25519')
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    await vault.put('demo.aws+ap-northeast-2', privateKey);
+    expect(await vault.get('demo.aws+ap-northeast-2')).toBe(privateKey);
+    const stored = await context.store.get(KEY_VAULT_NAMESPACE, KEY_VAULT_KIND, 'demo.aws+ap-northeast-2');
+    expect(JSON.stringify(stored)).not.toContain('PRIVATE KEY');
+    expect(JSON.stringify(stored)).not.toContain(privateKey.split('\n')[1]);
+    expect(await vault.get('unknown')).toBeUndefined();
+    await vault.delete('demo.aws+ap-northeast-2');
+    expect(await vault.get('demo.aws+ap-northeast-2')).toBeUndefined();
+  });
+
+  it('is what the engine uses: the key pairs it makes are stored sealed', async () => {
+    const { context, service } = await setup();
+    const mci = await createMci(service, 'sealed', 1);
+    const keyName = mci.regions[SPEC.split('+').slice(0, 2).join('+')]?.keyName as string;
+    expect(keyName).toBeTruthy();
+    const records = await context.store.list({ namespace: KEY_VAULT_NAMESPACE, kind: KEY_VAULT_KIND });
+    expect(records.map((record) => record.id)).toEqual([keyName]);
+    expect(JSON.stringify(records)).not.toContain('PRIVATE KEY');
+    expect(await service.keys.load(keyName)).toMatch(/-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  });
+});
+
+describe('MciService.runCommand', () => {
+  it('runs a script on every Running node through the emulated shell', async () => {
+    const { service } = await setup();
+    const mci = await createMci(service);
+    const results = await service.runCommand('demo', 'hostname && nproc', { timeoutMs: 60_000 });
+    expect(results.map((result) => result.nodeId)).toEqual(['web-1', 'web-2']);
+    for (const result of results) {
+      expect(result.error).toBeUndefined();
+      expect(result.exitCode).toBe(0);
+      const lines = result.stdout.trim().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[1]).toBe('2');
+      expect(result.vmId).toBe(mci.nodes.find((node) => node.name === result.nodeId)?.vmId);
+    }
+    expect(results[0]?.stdout).not.toBe(results[1]?.stdout);
+  });
+
+  it('gives a Suspended node a per-node error and runs on the others', async () => {
+    const { service } = await setup();
+    await createMci(service);
+    const { operationId } = await service.engine.controlMci('demo', 'suspend', { node: 'web-2' });
+    expect((await service.engine.wait(operationId)).status).toBe('succeeded');
+    const results = await service.runCommand('demo', 'uptime', {
+      nodes: ['web-1', 'web-2'],
+      timeoutMs: 60_000,
+    });
+    expect(results[0]).toMatchObject({ nodeId: 'web-1', exitCode: 0 });
+    expect(results[1]).toMatchObject({ nodeId: 'web-2', exitCode: null, error: { code: 'vm-not-running' } });
+    expect(results[1]?.error?.message).toMatch(/web-2 is Suspended.*resume/);
+    // By default only the Running nodes are asked.
+    const defaults = await service.runCommand('demo', 'true', { timeoutMs: 60_000 });
+    expect(defaults.map((result) => result.nodeId)).toEqual(['web-1']);
+  });
+
+  it('refuses nodes the MCI does not have', async () => {
+    const { service } = await setup();
+    await createMci(service, 'demo', 1);
+    await expect(service.runCommand('demo', 'true', { nodes: ['web-9'], timeoutMs: 1_000 })).rejects.toThrow(
+      /no node web-9/,
+    );
+  });
+});
+
+describe('MciService.installApp', () => {
+  it('installs nginx: port 80 opened in the security group, healthy, endpoints recorded', async () => {
+    const { context, service } = await setup();
+    const mci = await createMci(service);
+    const result = await service.installApp('demo', 'nginx', { healthWait: FAST_HEALTH });
+    expect(result.failures).toEqual([]);
+    expect(result.ok).toBe(true);
+    const region = Object.values(mci.regions)[0];
+    const group = await (await context.drivers('aws')).getSecurityGroup(region?.securityGroupId as string);
+    expect(group.rules).toContainEqual(
+      expect.objectContaining({
+        direction: 'inbound',
+        protocol: 'tcp',
+        fromPort: 80,
+        toPort: 80,
+        cidr: '0.0.0.0/0',
+      }),
+    );
+    // The rules that were there stay.
+    expect(group.rules.some((rule) => rule.fromPort === 22)).toBe(true);
+    for (const node of result.nodes) {
+      const publicIp = mci.nodes.find((candidate) => candidate.name === node.nodeId)?.publicIp;
+      expect(node.status).toBe('installed');
+      expect(node.health?.healthy).toBe(true);
+      // nginx's recipe writes port 80 as the scheme's default.
+      expect(Object.values(node.endpoints)).toContain(`http://${publicIp}/`);
+    }
+    const apps = await service.listApps('demo');
+    expect(apps.map((app) => app.app)).toEqual(['nginx']);
+    expect(apps[0]?.nodes.map((node) => node.nodeId)).toEqual(['web-1', 'web-2']);
+    expect(await context.store.get(APP_INSTALL_NAMESPACE, APP_INSTALL_KIND, 'demo/nginx')).toBeDefined();
+    // A second install does not add the rule twice.
+    await service.installApp('demo', 'nginx', { healthWait: FAST_HEALTH });
+    const again = await (await context.drivers('aws')).getSecurityGroup(region?.securityGroupId as string);
+    expect(again.rules.filter((rule) => rule.fromPort === 80)).toHaveLength(1);
+  });
+
+  it('refuses vllm on a CPU-only MCI before anything runs', async () => {
+    const { context, service } = await setup();
+    await createMci(service);
+    const error = await service.installApp('demo', 'vllm').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InstallError);
+    expect((error as InstallError).step).toBe('requirements');
+    expect((error as InstallError).message).toMatch(/GPU/i);
+    expect(await service.listApps('demo')).toEqual([]);
+    const history = await context.store.list({ namespace: 'sim/default', kind: 'shell-history' });
+    expect(history).toEqual([]);
+  });
+
+  it('refuses an ollama model parameter with shell metacharacters', async () => {
+    const { context, service } = await setup();
+    await createMci(service, 'demo', 1);
+    const error = await service
+      .installApp('demo', 'ollama', { parameters: { model: 'x; rm -rf /' } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InstallError);
+    expect((error as InstallError).step).toBe('parameters');
+    const history = await context.store.list({ namespace: 'sim/default', kind: 'shell-history' });
+    expect(history).toEqual([]);
+  });
+
+  it('keeps sensitive outputs out of the result: sealed in the store, referenced only', async () => {
+    const { context, service } = await setup();
+    await createMci(service, 'demo', 1);
+    const result = await service.installApp('demo', 'jupyter', { healthWait: FAST_HEALTH });
+    expect(result.ok).toBe(true);
+    const node = result.nodes[0];
+    expect(node?.sensitive.token).toBe('demo/jupyter/web-1/token');
+    expect(result.sensitive).toContain(
+      'jupyter token of web-1 stored as app-secret demo/jupyter/web-1/token',
+    );
+    const token = await service.revealAppSecret('demo/jupyter/web-1/token');
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    expect(JSON.stringify(result)).not.toContain(token);
+    expect(JSON.stringify(await service.listApps('demo'))).not.toContain(token);
+    for (const kind of [APP_INSTALL_KIND, APP_SECRET_KIND]) {
+      const stored = await context.store.list({ namespace: APP_INSTALL_NAMESPACE, kind });
+      expect(stored.length).toBeGreaterThan(0);
+      expect(JSON.stringify(stored)).not.toContain(token);
+    }
+  });
+});
