@@ -1,5 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Runtime } from '../runtime/runtime.ts';
 import { InstallError } from './apps/install.ts';
 import { EncryptedKeyVault } from './keys.ts';
 import { KEY_VAULT_KIND, KEY_VAULT_NAMESPACE, KeyVault } from './remote/key-vault.ts';
@@ -205,4 +209,31 @@ describe('MciService.installApp', () => {
       expect(JSON.stringify(stored)).not.toContain(token);
     }
   });
+});
+
+describe('Runtime.mci', () => {
+  it('builds the service once, on the runtime sim drivers, and closes it with the runtime', async () => {
+    const home = mkdtempSync(join(tmpdir(), 's2a-runtime-mci-'));
+    const runtime = await Runtime.open({
+      home,
+      environment: {},
+      sim: { account: 'runtime-mci', timeScale: 0.001, apiLatency: false, rateLimits: false },
+    });
+    try {
+      const service = await runtime.mci();
+      expect(await runtime.mci()).toBe(service);
+      const { operationId } = await service.engine.createMci({
+        name: 'wired',
+        nodeGroups: [{ name: 'web', specId: SPEC, size: 1 }],
+      });
+      expect((await service.engine.wait(operationId)).status).toBe('succeeded');
+      const [result] = await service.runCommand('wired', 'nproc', { timeoutMs: 60_000 });
+      expect(result).toMatchObject({ nodeId: 'web-1', exitCode: 0, stdout: '2\n' });
+      // No S2A_SECRET: the key file was created next to the store.
+      expect(statSync(join(home, 'secret.key')).mode & 0o777).toBe(0o600);
+    } finally {
+      await runtime.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -6,6 +6,7 @@ import { simConfigFromEnvironment } from '../drivers/sim/sim-config.ts';
 import type { SimDriver } from '../drivers/sim/sim-driver.ts';
 import type { SimWorld } from '../drivers/sim/sim-world.ts';
 import { type CloudDriver, PROVIDERS, type ProviderId } from '../drivers/spec/index.ts';
+import type { MciService } from '../mci/service.ts';
 import { openStore, resolveStoreHome } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { type Connection, connectionsFromEnvironment } from './config.ts';
@@ -25,6 +26,7 @@ export interface RuntimeOptions {
  */
 export class Runtime {
   private readonly drivers = new Map<ProviderId, CloudDriver>();
+  private mciOpening: Promise<MciService> | undefined;
 
   private constructor(
     /** Directory of the store and of generated SSH keys. */
@@ -33,6 +35,7 @@ export class Runtime {
     readonly connections: Record<ProviderId, Connection>,
     readonly simConfig: SimConfig,
     private readonly clock: (() => number) | undefined,
+    private readonly environment: Record<string, string | undefined>,
   ) {}
 
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -41,12 +44,34 @@ export class Runtime {
     const simConfig = { ...simConfigFromEnvironment(environment), ...options.sim };
     const home = options.home ?? resolveStoreHome(environment as NodeJS.ProcessEnv);
     const store = await openStore({ home });
-    return new Runtime(home, store, connections, simConfig, options.clock);
+    return new Runtime(home, store, connections, simConfig, options.clock, environment);
   }
 
   /** Regions, specs and images of all providers, loaded once from the data shipped in catalog/. */
   get world(): SimWorld {
     return loadWorld();
+  }
+
+  /**
+   * The MCI service (engine, remote commands, apps), created on first use: private keys sealed with
+   * S2A_SECRET or `<home>/secret.key`; nodes of sim connections take commands through the sim's shell.
+   */
+  mci(): Promise<MciService> {
+    this.mciOpening ??= Promise.all([import('../mci/service.ts'), import('../mci/resolver.ts')]).then(
+      ([{ createMciService }, { ListSpecResolver }]) =>
+        createMciService({
+          store: this.store,
+          home: this.home,
+          drivers: (provider) => this.driver(provider),
+          simAccount: this.simConfig.account,
+          simTimeScale: this.simConfig.timeScale,
+          isSim: (provider) => this.connections[provider].driver === 'sim',
+          resolver: new ListSpecResolver(this.world.specs, this.world.regions),
+          ...(this.environment.S2A_SECRET ? { secret: this.environment.S2A_SECRET } : {}),
+          ...(this.clock ? { clock: this.clock } : {}),
+        }),
+    );
+    return this.mciOpening;
   }
 
   /** The driver for a provider, created (and its SDK loaded) on first use. */
@@ -102,6 +127,9 @@ export class Runtime {
   }
 
   async close(): Promise<void> {
+    const mci = this.mciOpening;
+    this.mciOpening = undefined;
+    if (mci) await (await mci.catch(() => undefined))?.close();
     for (const driver of this.drivers.values()) await driver.close();
     this.drivers.clear();
     await this.store.close();
