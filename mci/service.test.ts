@@ -165,6 +165,44 @@ describe('MciService.installApp', () => {
     expect(again.rules.filter((rule) => rule.fromPort === 80)).toHaveLength(1);
   });
 
+  it('opens private ports (k3s) to the vNet CIDR only, public ones to anywhere', async () => {
+    const { context, service } = await setup();
+    const mci = await createMci(service);
+    const result = await service.installApp('demo', 'k3s', { healthWait: FAST_HEALTH });
+    expect(result.failures).toEqual([]);
+    expect(result.nodes.map((node) => node.role)).toEqual(['server', 'agent']);
+    const driver = await context.drivers('aws');
+    const region = Object.values(mci.regions)[0];
+    const group = await driver.getSecurityGroup(region?.securityGroupId as string);
+    const vNet = await driver.getVNet(region?.vNetId as string);
+    expect(group.rules).toContainEqual(
+      expect.objectContaining({ protocol: 'tcp', fromPort: 6443, cidr: '0.0.0.0/0' }),
+    );
+    expect(group.rules).toContainEqual(
+      expect.objectContaining({ protocol: 'tcp', fromPort: 10250, cidr: vNet.cidrBlock }),
+    );
+    expect(group.rules).toContainEqual(
+      expect.objectContaining({ protocol: 'udp', fromPort: 51820, toPort: 51820, cidr: vNet.cidrBlock }),
+    );
+    expect(group.rules.filter((rule) => rule.fromPort === 10250)).toHaveLength(1);
+  });
+
+  it('refuses to install on a node that is not Running', async () => {
+    const { service } = await setup();
+    await createMci(service);
+    const { operationId } = await service.engine.controlMci('demo', 'suspend', { node: 'web-1' });
+    await service.engine.wait(operationId);
+    const error = await service
+      .installApp('demo', 'nginx', { nodes: ['web-1', 'web-2'] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InstallError);
+    expect((error as InstallError).failures[0]).toMatchObject({ nodeId: 'web-1' });
+    expect((error as InstallError).nextStep).toMatch(/Resume web-1/);
+    // By default the install goes to the Running nodes.
+    const result = await service.installApp('demo', 'nginx', { healthWait: FAST_HEALTH });
+    expect(result.nodes.map((node) => node.nodeId)).toEqual(['web-2']);
+  });
+
   it('refuses vllm on a CPU-only MCI before anything runs', async () => {
     const { context, service } = await setup();
     await createMci(service);
