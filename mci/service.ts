@@ -220,7 +220,7 @@ export class MciService {
     const mci = await this.engine.getMci(mciName);
     const selected = selectNodes(mci, options.nodes);
     const reaches = await this.reach(mci, selected);
-    const unreachable = reaches.flatMap((reach) =>
+    const notReady = reaches.flatMap((reach) =>
       'error' in reach
         ? [
             {
@@ -236,7 +236,7 @@ export class MciService {
           ]
         : [],
     );
-    if (unreachable.length > 0) throw new InstallError('roles', unreachable);
+    if (notReady.length > 0) throw new InstallError('roles', notReady);
     const ready = reaches.flatMap((reach) => ('target' in reach ? [reach] : []));
 
     const nodes: InstallNode[] = await Promise.all(
