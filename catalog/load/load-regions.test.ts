@@ -104,3 +104,24 @@ describe('loadRegions', () => {
     expect(located / regions.length).toBeGreaterThan(0.95);
   });
 });
+
+describe('region coordinates', () => {
+  it.each([
+    // region id, the city it is named for (lat, lon); every point within 150 km of it
+    ['aws+ap-northeast-3', 34.69, 135.5],
+    ['aws+eu-north-1', 59.33, 18.07],
+    ['azure+spaincentral', 40.42, -3.7],
+    ['alibaba+eu-west-1', 51.51, -0.13],
+    ['aws+ap-northeast-2', 37.57, 126.98],
+  ])('places %s at its city', (id, latitude, longitude) => {
+    const region = loadRegions().find((item) => item.id === id);
+    expect(region, id).toBeDefined();
+    const radians = (degrees: number) => (degrees * Math.PI) / 180;
+    const a =
+      Math.sin(radians(latitude - (region?.latitude ?? 0)) / 2) ** 2 +
+      Math.cos(radians(latitude)) *
+        Math.cos(radians(region?.latitude ?? 0)) *
+        Math.sin(radians(longitude - (region?.longitude ?? 0)) / 2) ** 2;
+    expect(12_742 * Math.asin(Math.sqrt(a))).toBeLessThan(150);
+  });
+});

@@ -61,6 +61,51 @@ function regionsJsonIndex(): Map<string, RegionsJson['regions'][number]> {
   return new Map(data.regions.map((region) => [`${region.provider}+${region.regionCode}`, region]));
 }
 
+/** Beyond this, two sources placing one region apart means one of them is wrong. */
+const COORDINATE_DISAGREEMENT_KM = 200;
+
+/**
+ * Regions no second source covers whose cloudinfo point is plainly elsewhere than the city its
+ * display names (Alibaba's "UK (London)" sits in Ireland, at 53, -8).
+ */
+const CITY_COORDINATES: Record<string, { latitude: number; longitude: number }> = {
+  'alibaba+eu-west-1': { latitude: 51.5072, longitude: -0.1276 },
+};
+
+function haversineKm(
+  first: { latitude: number; longitude: number },
+  second: { latitude: number; longitude: number },
+): number {
+  const radians = (degrees: number) => (degrees * Math.PI) / 180;
+  const a =
+    Math.sin(radians(second.latitude - first.latitude) / 2) ** 2 +
+    Math.cos(radians(first.latitude)) *
+      Math.cos(radians(second.latitude)) *
+      Math.sin(radians(second.longitude - first.longitude) / 2) ** 2;
+  return 12_742 * Math.asin(Math.sqrt(a));
+}
+
+/**
+ * cloudinfo.yaml has a few misplaced points (AWS Osaka at 131.7°E, Stockholm at 64.6°N, Azure
+ * Spain Central east of Madrid's meridian). Where regions.json places the same region more than
+ * 200 km away, at the city the region is named for, its point is used; distances drive "near X".
+ */
+function correctedCoordinates(
+  provider: ProviderId,
+  code: string,
+  source: { latitude: number; longitude: number },
+  regionsJson: Map<string, RegionsJson['regions'][number]>,
+): { latitude: number; longitude: number } {
+  const curated = CITY_COORDINATES[`${provider}+${code}`];
+  if (curated) return curated;
+  const other = LOCATED_BY_REGIONS_JSON.has(provider)
+    ? regionsJson.get(`${provider}+${code}`)?.location
+    : undefined;
+  if (typeof other?.latitude !== 'number' || typeof other.longitude !== 'number') return source;
+  const otherPoint = { latitude: other.latitude, longitude: other.longitude };
+  return haversineKm(source, otherPoint) > COORDINATE_DISAGREEMENT_KM ? otherPoint : source;
+}
+
 /**
  * Location fields for one region. AWS, Azure and GCP: regions.json by region code (its "city" is
  * sometimes a US state, which is dropped). Others, and AWS/Azure/GCP regions regions.json lacks:
@@ -171,11 +216,17 @@ export function loadRegions(): CatalogRegion[] {
     // Commented-out (disabled) regions are absent from the parsed YAML, so every entry here is enabled.
     for (const [sourceCode, entry] of Object.entries(cloud.region ?? {})) {
       const code = `${folded?.codePrefix ?? ''}${sourceCode}`;
-      const latitude = entry.location?.latitude;
-      const longitude = entry.location?.longitude;
-      if (typeof latitude !== 'number' || typeof longitude !== 'number') {
+      const sourceLatitude = entry.location?.latitude;
+      const sourceLongitude = entry.location?.longitude;
+      if (typeof sourceLatitude !== 'number' || typeof sourceLongitude !== 'number') {
         throw new Error(`cloudinfo.yaml: ${cloudKey}/${sourceCode} has no coordinates`);
       }
+      const { latitude, longitude } = correctedCoordinates(
+        provider,
+        sourceCode,
+        { latitude: sourceLatitude, longitude: sourceLongitude },
+        regionsJson,
+      );
       const displayName = entry.location?.display?.trim() || sourceCode;
       // The example deployment is not CB-Spider's default OpenStack, so its metadata does not apply.
       const spiderDisplay = folded ? undefined : spider.DisplayName?.[sourceCode]?.[''];
