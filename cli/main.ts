@@ -12,6 +12,7 @@ import {
   type Vm,
 } from '../drivers/spec/index.ts';
 import { Runtime } from '../runtime/runtime.ts';
+import { commandCatalog } from './catalog.ts';
 import { formatTable, money } from './format.ts';
 import { ensureNetwork, OWNER } from './network.ts';
 import { type CliOptions, print, requireProvider, UsageError } from './usage.ts';
@@ -32,6 +33,8 @@ Usage: s2a <command> [options]
   billing [--provider P]         money accrued by sim VMs
   fault add --kind K [--provider P] [--region R] [--zone Z] [--operation OP] [--rate X] [--times N]
   fault list | fault clear       injected sim faults (kinds: ${FAULT_KINDS.join(', ')})
+  catalog refresh [--provider P] pull specs, prices and images through the drivers into the catalog index
+  catalog status [--provider P]  rows per provider, when they were refreshed and how old they are
 
 Options: --json prints machine-readable output. State lives in $S2A_HOME (default ./.s2a).
 `;
@@ -464,6 +467,7 @@ export async function main(argv: string[]): Promise<number> {
     vm: commandVm,
     billing: commandBilling,
     fault: commandFault,
+    catalog: commandCatalog,
   };
   const run = commands[command];
   if (!run) {

@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Catalog } from '../catalog/catalog.ts';
 import { loadWorld, worldForProvider } from '../catalog/load/index.ts';
 import type { SimConfig } from '../drivers/sim/sim-config.ts';
 import { simConfigFromEnvironment } from '../drivers/sim/sim-config.ts';
@@ -27,9 +28,10 @@ export interface RuntimeOptions {
 export class Runtime {
   private readonly drivers = new Map<ProviderId, CloudDriver>();
   private mciOpening: Promise<MciService> | undefined;
+  private catalogOpening: Promise<Catalog> | undefined;
 
   private constructor(
-    /** Directory of the store and of generated SSH keys. */
+    /** Directory of the store, of generated SSH keys and of the catalog index. */
     readonly home: string,
     readonly store: Store,
     readonly connections: Record<ProviderId, Connection>,
@@ -47,9 +49,24 @@ export class Runtime {
     return new Runtime(home, store, connections, simConfig, options.clock, environment);
   }
 
-  /** Regions, specs and images of all providers, loaded once from the data shipped in catalog/. */
+  /**
+   * The sim's world: regions, specs and images of all providers in the regions any account can use,
+   * loaded once from the data shipped in catalog/ (the catalog itself also lists restricted regions).
+   */
   get world(): SimWorld {
     return loadWorld();
+  }
+
+  /**
+   * The catalog (LanceDB index under `<home>/catalog/`, built from the shipped data on first use),
+   * opened once; it reports refresh times from this runtime's store. Loaded on demand, so commands
+   * that do not search pay nothing for it.
+   */
+  catalog(): Promise<Catalog> {
+    this.catalogOpening ??= import('../catalog/catalog.ts').then(({ Catalog }) =>
+      Catalog.open({ home: this.home, refreshStore: this.store, environment: this.environment }),
+    );
+    return this.catalogOpening;
   }
 
   /**
@@ -132,6 +149,9 @@ export class Runtime {
     if (mci) await (await mci.catch(() => undefined))?.close();
     for (const driver of this.drivers.values()) await driver.close();
     this.drivers.clear();
+    const catalog = this.catalogOpening;
+    this.catalogOpening = undefined;
+    if (catalog) (await catalog.catch(() => undefined))?.close();
     await this.store.close();
   }
 }
