@@ -36,7 +36,7 @@ describe('s2a catalog', () => {
     const { code, stdout, stderr } = s2a('catalog', 'refresh', '--provider', 'ncp', '--json');
     // LanceDB's own log notes the tables it creates on that build; nothing else may appear.
     expect(stderr.split('\n').filter((line) => line !== '' && !/ WARN {2}lance::/.test(line))).toEqual([]);
-    expect(code).toBe(0);
+    expect(code, stderr).toBe(0);
     const summary = JSON.parse(stdout);
     expect(summary).toMatchObject({
       ok: true,
@@ -52,8 +52,8 @@ describe('s2a catalog', () => {
   it('status shows the refresh time and rows per provider, and "never" for the others', {
     timeout: 120_000,
   }, () => {
-    const { code, stdout } = s2a('catalog', 'status', '--json');
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = s2a('catalog', 'status', '--json');
+    expect(code, stderr).toBe(0);
     const rows = JSON.parse(stdout) as {
       provider: string;
       refreshedAt: string | null;
@@ -72,8 +72,8 @@ describe('s2a catalog', () => {
   });
 
   it('prints plain progress lines when stdout is not a terminal', { timeout: 120_000 }, () => {
-    const { code, stdout } = s2a('catalog', 'refresh', '--provider', 'kt');
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = s2a('catalog', 'refresh', '--provider', 'kt');
+    expect(code, stderr).toBe(0);
     expect(stdout).toContain('kt        1 regions to refresh');
     expect(stdout).toContain('kt        done: 1 regions, 33 specs, 3 images');
     expect(stdout).toContain('Refreshed 1 of 1 providers');
