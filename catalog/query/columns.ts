@@ -129,6 +129,8 @@ export class SpecColumns {
   readonly size: number;
   readonly id: string[];
   readonly regionId: string[];
+  /** Index of the row's region in `regionIds` (the world's regions, by id); -1 when unknown. */
+  readonly regionIndex: Int32Array;
   readonly provider: Uint8Array;
   readonly arch: Uint8Array;
   readonly restricted: Uint8Array;
@@ -145,10 +147,15 @@ export class SpecColumns {
   readonly #table: ArrowTable;
   #rowById: Map<string, number> | undefined;
 
-  constructor(table: ArrowTable) {
+  readonly regionIds: readonly string[];
+
+  constructor(table: ArrowTable, regionIds: readonly string[]) {
     this.#table = table;
     this.size = table.numRows;
+    this.regionIds = regionIds;
+    const regionIndex = new Map(regionIds.map((id, index) => [id, index]));
     this.id = strings(table, 'id') as string[];
+    this.regionIndex = new Int32Array(this.size);
     // Provider and region id are the first parts of the spec id ("provider+region+name").
     this.regionId = new Array(this.size);
     this.provider = new Uint8Array(this.size);
@@ -158,6 +165,7 @@ export class SpecColumns {
       const first = id.indexOf('+');
       const second = id.indexOf('+', first + 1);
       this.regionId[row] = id.slice(0, second);
+      this.regionIndex[row] = regionIndex.get(this.regionId[row] as string) ?? -1;
       this.provider[row] = providerIndex.get(id.slice(0, first)) ?? 255;
     }
     const archBytes = firstBytes(table, 'arch');
@@ -190,23 +198,44 @@ export class SpecColumns {
     return specFromRow(record as unknown as Record<string, unknown>);
   }
 
+  /** Per region (by index): 1 when the plan allows it. */
+  regionMask(plan: SpecPlan, restricted: (regionId: string) => boolean): Uint8Array {
+    const mask = new Uint8Array(this.regionIds.length);
+    this.regionIds.forEach((id, index) => {
+      mask[index] = (plan.regionIds ? plan.regionIds.has(id) : !restricted(id)) ? 1 : 0;
+    });
+    return mask;
+  }
+
+  /** Per region (by index): the plan's distance or latency, NaN when unknown. */
+  regionValues(values: ReadonlyMap<string, number> | null): Float64Array {
+    const out = new Float64Array(this.regionIds.length).fill(Number.NaN);
+    if (!values) return out;
+    this.regionIds.forEach((id, index) => {
+      out[index] = values.get(id) ?? Number.NaN;
+    });
+    return out;
+  }
+
   /** Row numbers that pass every filter of the plan, in table order. */
-  filter(plan: SpecPlan): number[] {
+  filter(plan: SpecPlan, regionMask: Uint8Array): Int32Array {
     const providerAllowed = new Uint8Array(PROVIDERS.length).fill(plan.providers ? 0 : 1);
     if (plan.providers)
       for (const provider of plan.providers) providerAllowed[PROVIDERS.indexOf(provider)] = 1;
-    const regions = plan.regionIds;
     const price = plan.spot ? this.spotPriceUsd : this.priceUsd;
     const arch = plan.arch === undefined ? -1 : (ARCH_CODES[plan.arch] ?? -1);
     const minVcpu = plan.minVcpu ?? Number.NEGATIVE_INFINITY;
     const maxVcpu = plan.maxVcpu ?? Number.POSITIVE_INFINITY;
     const minMemory = plan.minMemoryGiB ?? Number.NEGATIVE_INFINITY;
     const maxMemory = plan.maxMemoryGiB ?? Number.POSITIVE_INFINITY;
+    const maxPrice = plan.maxPricePerHour ?? Number.POSITIVE_INFINITY;
     const gpu = plan.gpu;
-    const rows: number[] = [];
+    const gpuMemory = gpu?.minMemoryGiB ?? Number.NEGATIVE_INFINITY;
+    const rows = new Int32Array(this.size);
+    let count = 0;
     for (let row = 0; row < this.size; row++) {
-      if (providerAllowed[this.provider[row] ?? 0] === 0) continue;
-      if (regions ? !regions.has(this.regionId[row] as string) : this.restricted[row] === 1) continue;
+      if (providerAllowed[this.provider[row] as number] !== 1) continue;
+      if (regionMask[this.regionIndex[row] as number] !== 1) continue;
       const vcpu = this.vcpu[row] as number;
       if (vcpu < minVcpu || vcpu > maxVcpu) continue;
       const memory = this.memoryGiB[row] as number;
@@ -215,22 +244,16 @@ export class SpecColumns {
       const gpuCount = this.gpuCount[row] as number;
       if (plan.noGpu && !Number.isNaN(gpuCount)) continue;
       if (gpu) {
-        // NaN (no GPU) fails every comparison.
+        // NaN (no GPU, unknown memory) fails every comparison.
         if (!(gpuCount >= gpu.minCount)) continue;
-        if (gpu.minMemoryGiB !== undefined && !((this.gpuMemoryGiB[row] as number) >= gpu.minMemoryGiB))
-          continue;
+        if (gpu.minMemoryGiB !== undefined && !((this.gpuMemoryGiB[row] as number) >= gpuMemory)) continue;
         if (!gpu.keys.has(this.gpuKey[row] as string)) continue;
       }
-      if (plan.spot && Number.isNaN(price[row] as number)) continue;
-      if (plan.maxPricePerHour !== undefined && !((price[row] as number) <= plan.maxPricePerHour)) continue;
-      rows.push(row);
+      const value = price[row] as number;
+      if (plan.spot && Number.isNaN(value)) continue;
+      if (plan.maxPricePerHour !== undefined && !(value <= maxPrice)) continue;
+      rows[count++] = row;
     }
-    return rows;
-  }
-
-  /** USD per hour of the price in use for this plan, null when unknown. */
-  price(row: number, spot: boolean): number | null {
-    const value = (spot ? this.spotPriceUsd : this.priceUsd)[row] as number;
-    return Number.isNaN(value) ? null : value;
+    return rows.subarray(0, count);
   }
 }

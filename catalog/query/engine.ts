@@ -15,15 +15,19 @@ import { SPEC_COLUMNS, SpecColumns, specFromRow } from './columns.ts';
 import type { ImagePlan, QueryWorld, RegionPlan, SpecPlan } from './plan.ts';
 import { osVersionMatches } from './plan.ts';
 import {
+  ascendingKnown,
   type Candidate,
   candidateComparator,
   checkWeights,
   combineWeights,
   compareIds,
+  normalise,
+  rangeOf,
   recommendationComparator,
   relevance,
   topK,
   type Weights,
+  weightedTotal,
 } from './rank.ts';
 import { imageWhere, regionWhere, specWhere } from './sql.ts';
 
@@ -64,7 +68,8 @@ export class QueryEngine {
   }
 
   columns(): Promise<SpecColumns> {
-    this.#columns ??= this.index.specColumns(SPEC_COLUMNS).then((table) => new SpecColumns(table));
+    const regionIds = this.world.regions.map((region) => region.id);
+    this.#columns ??= this.index.specColumns(SPEC_COLUMNS).then((table) => new SpecColumns(table, regionIds));
     this.#columns.catch(() => {
       this.#columns = undefined;
     });
@@ -84,6 +89,10 @@ export class QueryEngine {
   // -------------------------------------------------------------------------------------------
 
   async searchSpecs(plan: SpecPlan): Promise<SpecHit[]> {
+    if (plan.text === undefined && this.structured === 'memory') {
+      const scan = await this.#scan(plan);
+      return topK(scan.rows, plan.limit, scan.compare).map((row) => this.#hit(scan.row(row)));
+    }
     const compare = candidateComparator(plan.sort, plan.text !== undefined);
     const rows = await this.#candidates(plan, plan.limit, compare);
     return topK(rows, plan.limit, (a, b) => compare(a.candidate, b.candidate)).map((row) => this.#hit(row));
@@ -91,6 +100,7 @@ export class QueryEngine {
 
   async recommendSpecs(plan: SpecPlan, weights: Weights): Promise<Recommendation[]> {
     checkWeights(weights, plan.distanceKm !== null, plan.latencyMs !== null);
+    if (plan.text === undefined && this.structured === 'memory') return this.#recommendScan(plan, weights);
     const pool = plan.text === undefined ? plan.limit : Math.max(RECOMMEND_TEXT_CANDIDATES, plan.limit * 5);
     let rows = await this.#candidates(plan, pool, candidateComparator('cost', true));
     if (plan.text !== undefined) {
@@ -109,8 +119,97 @@ export class QueryEngine {
   }
 
   /**
-   * Every row that passes the filters (structured), or the rows relevant enough to be among the
-   * first `want` under `compare` (text).
+   * The in-memory scan: the rows passing the filters, a comparator over the typed columns in the
+   * order candidateComparator defines (without relevance), and a way to make a candidate of a row.
+   * Only the hits become objects.
+   */
+  async #scan(plan: SpecPlan) {
+    const columns = await this.columns();
+    const mask = columns.regionMask(plan, (id) => this.world.regionById.get(id)?.restricted !== undefined);
+    const rows = columns.filter(plan, mask);
+    const price = plan.spot ? columns.spotPriceUsd : columns.priceUsd;
+    const distance = columns.regionValues(plan.distanceKm);
+    const latency = columns.regionValues(plan.latencyMs);
+    const { id, performance, regionIndex } = columns;
+    const byId = (a: number, b: number) => compareIds(id[a] as string, id[b] as string);
+    const byPrice = (a: number, b: number) => ascendingKnown(price[a] as number, price[b] as number);
+    const at = (values: Float64Array, row: number) => values[regionIndex[row] as number] as number;
+    let compare: (a: number, b: number) => number;
+    switch (plan.sort) {
+      case 'cost':
+        compare = (a, b) => byPrice(a, b) || byId(a, b);
+        break;
+      case 'performance':
+        compare = (a, b) =>
+          (performance[b] as number) - (performance[a] as number) || byPrice(a, b) || byId(a, b);
+        break;
+      case 'distance':
+        compare = (a, b) => ascendingKnown(at(distance, a), at(distance, b)) || byPrice(a, b) || byId(a, b);
+        break;
+      case 'latency':
+        compare = (a, b) => ascendingKnown(at(latency, a), at(latency, b)) || byPrice(a, b) || byId(a, b);
+        break;
+    }
+    const known = (value: number) => (Number.isNaN(value) ? null : value);
+    const row = (index: number): SpecRow => ({
+      candidate: {
+        row: index,
+        id: id[index] as string,
+        price: known(price[index] as number),
+        performance: performance[index] as number,
+        distanceKm: known(at(distance, index)),
+        latencyMs: known(at(latency, index)),
+        score: null,
+      },
+      spec: () => columns.spec(index),
+      regionId: columns.regionId[index] as string,
+    });
+    return { rows, compare, row, byPrice, byId, price, at, distance, latency, performance };
+  }
+
+  /** recommendSpecs over the in-memory scan: the same normalisation and totals as combineWeights. */
+  async #recommendScan(plan: SpecPlan, weights: Weights): Promise<Recommendation[]> {
+    const scan = await this.#scan(plan);
+    const { rows, price, performance, at, distance, latency } = scan;
+    const known = (value: number) => (Number.isNaN(value) ? null : value);
+    const values = (pick: (row: number) => number) => Array.from(rows, (row) => known(pick(row)));
+    const ranges = {
+      price: rangeOf(values((row) => price[row] as number)),
+      performance: rangeOf(values((row) => performance[row] as number)),
+      distance: rangeOf(values((row) => at(distance, row))),
+      latency: rangeOf(values((row) => at(latency, row))),
+    };
+    const sum = weights.cost + weights.performance + weights.distance + weights.latency;
+    const partsOf = (row: number): Weights => ({
+      cost: normalise(known(price[row] as number), ranges.price, true),
+      performance: normalise(performance[row] as number, ranges.performance, false),
+      distance: normalise(known(at(distance, row)), ranges.distance, true),
+      latency: normalise(known(at(latency, row)), ranges.latency, true),
+    });
+    const totals = new Float64Array(rows.length);
+    for (let index = 0; index < rows.length; index++) {
+      totals[index] = weightedTotal(partsOf(rows[index] as number), weights, sum);
+    }
+    const positions = Int32Array.from({ length: rows.length }, (_, index) => index);
+    const rowAt = (position: number) => rows[position] as number;
+    const top = topK(
+      positions,
+      plan.limit,
+      (a, b) =>
+        (totals[b] as number) - (totals[a] as number) ||
+        scan.byPrice(rowAt(a), rowAt(b)) ||
+        scan.byId(rowAt(a), rowAt(b)),
+    );
+    return top.map((position) => ({
+      ...this.#hit(scan.row(rowAt(position))),
+      total: totals[position] as number,
+      parts: partsOf(rowAt(position)),
+    }));
+  }
+
+  /**
+   * Rows for the text path (the first `want` under `compare`, ties at the cut included) or for
+   * LanceDB scalar queries (every row passing the filters).
    */
   async #candidates(
     plan: SpecPlan,
@@ -118,30 +217,11 @@ export class QueryEngine {
     compare: (a: Candidate, b: Candidate) => number,
   ): Promise<SpecRow[]> {
     if (plan.text !== undefined) return this.#textRows(plan, plan.text, want, compare);
-    if (this.structured === 'lance') {
-      let query = this.index.table(SPECS_TABLE).query();
-      const where = specWhere(plan);
-      if (where) query = query.where(where);
-      const rows = (await query.select(SPEC_COLUMNS).toArray()) as Record<string, unknown>[];
-      return rows.map((row, index) => this.#rowFromRecord(row, index, plan, null));
-    }
-    const columns = await this.columns();
-    return columns.filter(plan).map((row) => {
-      const regionId = columns.regionId[row] as string;
-      return {
-        candidate: {
-          row,
-          id: columns.id[row] as string,
-          price: columns.price(row, plan.spot),
-          performance: columns.performance[row] as number,
-          distanceKm: plan.distanceKm?.get(regionId) ?? null,
-          latencyMs: plan.latencyMs?.get(regionId) ?? null,
-          score: null,
-        },
-        spec: () => columns.spec(row),
-        regionId,
-      };
-    });
+    let query = this.index.table(SPECS_TABLE).query();
+    const where = specWhere(plan);
+    if (where) query = query.where(where);
+    const rows = (await query.select(SPEC_COLUMNS).toArray()) as Record<string, unknown>[];
+    return rows.map((row, index) => this.#rowFromRecord(row, index, plan, null));
   }
 
   async #textRows(

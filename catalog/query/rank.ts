@@ -34,6 +34,14 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Ascending, NaN (unknown) last. */
+export function ascendingKnown(a: number, b: number): number {
+  if (a === b) return 0;
+  if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
+  if (Number.isNaN(b)) return -1;
+  return a - b;
+}
+
 /** Ascending, nulls last. */
 function ascending(a: number | null, b: number | null): number {
   if (a === b) return 0;
@@ -63,9 +71,9 @@ export function candidateComparator(
 }
 
 /** The `k` smallest items under `compare`, in order. A bounded heap when k is small next to n. */
-export function topK<T>(items: readonly T[], k: number, compare: (a: T, b: T) => number): T[] {
+export function topK<T>(items: ArrayLike<T>, k: number, compare: (a: T, b: T) => number): T[] {
   if (k <= 0) return [];
-  if (items.length <= k * 4) return [...items].sort(compare).slice(0, k);
+  if (items.length <= k * 4) return Array.from(items).sort(compare).slice(0, k);
   // Max-heap of the k best so far: the root is the worst of them.
   const heap: T[] = [];
   const worse = (a: T, b: T) => compare(a, b) > 0;
@@ -91,7 +99,8 @@ export function topK<T>(items: readonly T[], k: number, compare: (a: T, b: T) =>
       index = largest;
     }
   };
-  for (const item of items) {
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index] as T;
     if (heap.length < k) {
       heap.push(item);
       siftUp(heap.length - 1);
@@ -139,12 +148,12 @@ export function checkWeights(weights: Weights, hasNear: boolean, hasLatency: boo
   }
 }
 
-interface Range {
+export interface Range {
   min: number;
   max: number;
 }
 
-function rangeOf(values: Iterable<number | null>): Range | null {
+export function rangeOf(values: Iterable<number | null>): Range | null {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (const value of values) {
@@ -156,7 +165,7 @@ function rangeOf(values: Iterable<number | null>): Range | null {
 }
 
 /** 1 for the best, 0 for the worst, linear between; unknown values 0; all equal → 1. */
-function normalise(value: number | null, range: Range | null, lowerIsBetter: boolean): number {
+export function normalise(value: number | null, range: Range | null, lowerIsBetter: boolean): number {
   if (value === null || range === null) return 0;
   if (range.max === range.min) return 1;
   const fraction = (value - range.min) / (range.max - range.min);
@@ -181,14 +190,19 @@ export function combineWeights(candidates: readonly Candidate[], weights: Weight
       distance: normalise(candidate.distanceKm, distance, true),
       latency: normalise(candidate.latencyMs, latency, true),
     };
-    const total =
-      (weights.cost * parts.cost +
-        weights.performance * parts.performance +
-        weights.distance * parts.distance +
-        weights.latency * parts.latency) /
-      sum;
-    return { item: candidate, total: roundTotal(total), parts };
+    return { item: candidate, total: weightedTotal(parts, weights, sum), parts };
   });
+}
+
+/** Σ weight × part / Σ weight, rounded (see roundTotal). */
+export function weightedTotal(parts: Weights, weights: Weights, sum: number): number {
+  return roundTotal(
+    (weights.cost * parts.cost +
+      weights.performance * parts.performance +
+      weights.distance * parts.distance +
+      weights.latency * parts.latency) /
+      sum,
+  );
 }
 
 /** Totals are compared rounded to 1e-9, so summation order never decides a tie. */
