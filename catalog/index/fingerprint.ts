@@ -13,10 +13,11 @@ export const INDEX_FORMAT_VERSION = 1;
 
 const CATALOG_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Folders (and files) under catalog/ whose content decides the rows. */
-const HASHED = ['data', 'load', 'gpu', 'places', 'index', 'performance.ts', 'schemas.ts'];
+/** Under catalog/: the data (every file) and the code that decides the rows (its .ts files, tests aside). */
+const DATA = ['data'];
+const CODE = ['load', 'gpu', 'places', 'index', 'performance.ts', 'schemas.ts'];
 
-function listFiles(path: string, out: string[]): void {
+function listFiles(path: string, out: string[], codeOnly: boolean): void {
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path);
@@ -24,10 +25,10 @@ function listFiles(path: string, out: string[]): void {
     return; // a folder that does not exist (yet) contributes nothing
   }
   if (stat.isDirectory()) {
-    for (const entry of readdirSync(path).sort()) listFiles(join(path, entry), out);
+    for (const entry of readdirSync(path).sort()) listFiles(join(path, entry), out, codeOnly);
     return;
   }
-  if (path.endsWith('.test.ts') || path.endsWith('.bench.ts')) return;
+  if (codeOnly && (!path.endsWith('.ts') || path.endsWith('.test.ts') || path.endsWith('.bench.ts'))) return;
   out.push(path);
 }
 
@@ -37,7 +38,8 @@ let cached: string | undefined;
 export function shippedDataFingerprint(): string {
   if (cached) return cached;
   const files: string[] = [];
-  for (const entry of HASHED) listFiles(join(CATALOG_DIR, entry), files);
+  for (const entry of DATA) listFiles(join(CATALOG_DIR, entry), files, false);
+  for (const entry of CODE) listFiles(join(CATALOG_DIR, entry), files, true);
   const hash = createHash('sha256');
   hash.update(`format ${INDEX_FORMAT_VERSION}\n`);
   for (const file of files) {
