@@ -276,7 +276,8 @@ export class SimDriver implements CloudDriver {
     if (repository) return pick(repository);
     // Most calls meet no stored rule: look first without taking the write lock.
     const stored = await this.store.list<StoredFault>({ namespace: this.namespace, kind: KIND.fault });
-    if (!stored.some((record) => accept(record.data.rule) && faultMatches(record.data.rule, call))) return undefined;
+    if (!stored.some((record) => accept(record.data.rule) && faultMatches(record.data.rule, call)))
+      return undefined;
     return this.store.transaction(pick);
   }
 
