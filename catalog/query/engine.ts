@@ -7,7 +7,14 @@
  *   (`structured: 'lance'`), both ordered here.
  */
 import type { Image } from '../../drivers/spec/index.ts';
-import { type CatalogIndex, IMAGES_TABLE, REGIONS_TABLE, SPECS_TABLE } from '../index/index.ts';
+import {
+  type CatalogIndex,
+  IMAGE_COLUMNS,
+  IMAGES_TABLE,
+  imageFromRow,
+  REGIONS_TABLE,
+  SPECS_TABLE,
+} from '../index/index.ts';
 import { PLACEHOLDER_SOURCE } from '../load/index.ts';
 import type { CatalogRegion } from '../schemas.ts';
 import type { Recommendation, RegionHit, SpecHit } from '../types.ts';
@@ -329,9 +336,9 @@ export class QueryEngine {
     const where = imageWhere(plan);
     let fetch = plan.limit + 16;
     for (;;) {
-      const records = await this.index.vectorSearch(IMAGES_TABLE, vector, where, IMAGE_SEARCH_COLUMNS, fetch);
+      const records = await this.index.vectorSearch(IMAGES_TABLE, vector, where, IMAGE_COLUMNS, fetch);
       const scored = records.map((record) => ({
-        image: imageFromRecord(record),
+        image: imageFromRow(record),
         score: relevance(Number(record._distance)),
       }));
       const ordered = scored.sort((a, b) => b.score - a.score || compareImages(a.image, b.image));
@@ -342,34 +349,6 @@ export class QueryEngine {
       fetch *= 4;
     }
   }
-}
-
-const IMAGE_SEARCH_COLUMNS = [
-  'id',
-  'provider',
-  'region',
-  'csp_image_id',
-  'name',
-  'os',
-  'os_version',
-  'arch',
-  'gpu_ready',
-  'source',
-];
-
-function imageFromRecord(row: Record<string, unknown>): Image {
-  return {
-    id: String(row.id),
-    provider: row.provider as Image['provider'],
-    region: String(row.region),
-    cspImageId: String(row.csp_image_id),
-    name: String(row.name),
-    os: String(row.os),
-    osVersion: String(row.os_version),
-    arch: row.arch as Image['arch'],
-    gpuReady: Boolean(row.gpu_ready),
-    source: String(row.source),
-  };
 }
 
 export function regionMatches(region: CatalogRegion, plan: RegionPlan): boolean {
