@@ -159,7 +159,7 @@ describe('resolvePlaces', () => {
 
   it('puts cities where they are', () => {
     const [seoul] = resolvePlaces('Seoul', regions);
-    expect(seoul).toMatchObject({ kind: 'city', countryCode: 'KR', radiusKm: 800 });
+    expect(seoul).toMatchObject({ kind: 'city', countryCode: 'KR', radiusKm: 500 });
     expect(seoul?.latitude).toBeCloseTo(37.57, 1);
     expect(seoul?.longitude).toBeCloseTo(126.98, 1);
     const [frankfurt] = resolvePlaces('Frankfurt', regions);
@@ -273,7 +273,7 @@ describe('regionsNear', () => {
   it('sorts the regions within a city radius by distance', () => {
     const hits = regionsNear(resolvePlace('Seoul'), regions);
     expect(hits.length).toBeGreaterThan(5);
-    expect(hits.every((hit) => hit.distanceKm <= 800)).toBe(true);
+    expect(hits.every((hit) => hit.distanceKm <= 500)).toBe(true);
     expect(hits.map((hit) => hit.distanceKm)).toEqual(
       [...hits.map((hit) => hit.distanceKm)].sort((a, b) => a - b),
     );

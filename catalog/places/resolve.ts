@@ -20,8 +20,12 @@ import {
   WEAK_CUES,
 } from './words.ts';
 
-/** Default radius of "near X" for a city, a point or a region, km. */
-export const CITY_RADIUS_KM = 800;
+/**
+ * Default radius of "near X" for a city, a point or a region, km. 500 km keeps "near Seoul" in
+ * Korea (Qingdao is 617 km away, Osaka 830) and "near Frankfurt" among its neighbours (Amsterdam
+ * 360, Zurich 300, Paris 480) without reaching London (640). "within 800 km" widens it.
+ */
+export const CITY_RADIUS_KM = 500;
 /** Smallest radius of a country (its extent is the farthest of its regions from its centroid). */
 export const MIN_COUNTRY_RADIUS_KM = 300;
 /** Smallest radius of a continent or area. */
