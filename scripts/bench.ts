@@ -5,7 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BENCHMARKS = ['store/store.bench.ts', 'catalog/catalog.bench.ts', 'drivers/sim/sim.bench.ts', 'mci/mci.bench.ts'];
+const BENCHMARKS = [
+  'store/store.bench.ts',
+  'catalog/catalog.bench.ts',
+  'drivers/sim/sim.bench.ts',
+  'mci/mci.bench.ts',
+];
 
 let failed = 0;
 for (const file of BENCHMARKS) {
