@@ -1,24 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefreshProgress } from '../catalog/refresh/index.ts';
 import { RefreshProgressView } from './catalog.ts';
+import { runCli } from './testing/run-cli.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 let home: string;
 
-/** Runs the real `s2a` command in a child process (stdout is a pipe: plain progress lines). */
 function s2a(...args: string[]) {
-  const result = spawnSync(process.execPath, ['bin/s2a.mjs', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, S2A_HOME: home, S2A_SIM_TIME_SCALE: '0.002' },
-    timeout: 300_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(home, args);
 }
 
 beforeAll(() => {
