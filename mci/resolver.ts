@@ -1,5 +1,6 @@
 // Finding specs: for node groups given as requirements, and for failover to other regions.
 // The catalog will implement SpecResolver with its index; ListSpecResolver works on plain lists.
+import { distanceKm } from '../catalog/places/geo.ts';
 import type { ProviderId, Region, Spec } from '../drivers/spec/index.ts';
 import type { SpecRequirements } from './model.ts';
 
@@ -19,21 +20,6 @@ export interface SpecResolver {
   resolve(requirements: SpecRequirements): Promise<Spec[]>;
   /** Same-or-bigger specs elsewhere, nearest region first, cheapest first within a region. */
   alternatives(query: AlternativeQuery): Promise<Spec[]>;
-}
-
-const EARTH_RADIUS_KM = 6371;
-
-export function distanceKm(
-  a: { latitude: number; longitude: number },
-  b: { latitude: number; longitude: number },
-): number {
-  const radians = (degrees: number) => (degrees * Math.PI) / 180;
-  const latitudeDelta = radians(b.latitude - a.latitude);
-  const longitudeDelta = radians(b.longitude - a.longitude);
-  const h =
-    Math.sin(latitudeDelta / 2) ** 2 +
-    Math.cos(radians(a.latitude)) * Math.cos(radians(b.latitude)) * Math.sin(longitudeDelta / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 function regionIdOf(spec: Spec): string {

@@ -1,5 +1,6 @@
 import type { ProviderId, Zone } from '../../drivers/spec/index.ts';
 import { isProviderId, regionId, zoneId } from '../../drivers/spec/index.ts';
+import { distanceKm } from '../places/geo.ts';
 import type { CatalogRegion } from '../schemas.ts';
 import { readDataJson, readDataYaml } from './data-files.ts';
 import {
@@ -72,19 +73,6 @@ const CITY_COORDINATES: Record<string, { latitude: number; longitude: number }> 
   'alibaba+eu-west-1': { latitude: 51.5072, longitude: -0.1276 },
 };
 
-function haversineKm(
-  first: { latitude: number; longitude: number },
-  second: { latitude: number; longitude: number },
-): number {
-  const radians = (degrees: number) => (degrees * Math.PI) / 180;
-  const a =
-    Math.sin(radians(second.latitude - first.latitude) / 2) ** 2 +
-    Math.cos(radians(first.latitude)) *
-      Math.cos(radians(second.latitude)) *
-      Math.sin(radians(second.longitude - first.longitude) / 2) ** 2;
-  return 12_742 * Math.asin(Math.sqrt(a));
-}
-
 /**
  * cloudinfo.yaml has a few misplaced points (AWS Osaka at 131.7°E, Stockholm at 64.6°N, Azure
  * Spain Central east of Madrid's meridian). Where regions.json places the same region more than
@@ -103,7 +91,7 @@ function correctedCoordinates(
     : undefined;
   if (typeof other?.latitude !== 'number' || typeof other.longitude !== 'number') return source;
   const otherPoint = { latitude: other.latitude, longitude: other.longitude };
-  return haversineKm(source, otherPoint) > COORDINATE_DISAGREEMENT_KM ? otherPoint : source;
+  return distanceKm(source, otherPoint) > COORDINATE_DISAGREEMENT_KM ? otherPoint : source;
 }
 
 /**
