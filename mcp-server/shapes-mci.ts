@@ -182,37 +182,42 @@ export function describeReview(review: ReviewOutput): string {
   return lines.join('\n');
 }
 
-export const OperationOutputSchema = z.object({
-  operationId: z.string().describe('Pass to getOperation or cancelOperation'),
-  kind: z.string().describe('create, delete, control, scale, run-command or install-app'),
-  mciName: z.string().describe('The MCI it works on'),
-  status: z.string().describe('pending, running, succeeded, failed, cancelled or rolled-back'),
-  done: z.boolean().describe('True when it will not change any more'),
-  progress: z
-    .object({
-      stepsDone: z.number().describe('Steps finished'),
-      stepsTotal: z.number().describe('Steps in all'),
-      nodesReady: z.number().describe('Nodes Running'),
-      nodesTotal: z.number().describe('Nodes in the MCI'),
-    })
-    .describe('How far it is'),
-  nodes: z
-    .array(
-      z.object({
-        name: z.string().describe('Node name "<group>-<n>"'),
-        status: z.string().describe('VM status'),
-        regionId: z.string().describe('Region "provider+region"'),
-        zone: z.string().nullable().describe('Zone code'),
-      }),
-    )
-    .describe('Per-node status (at most 100 listed)'),
-  recentEvents: z.array(z.string()).describe('The last events, oldest first'),
-  errors: z
-    .array(
-      z.object({ code: z.string().describe('Error code'), message: z.string().describe('What went wrong') }),
-    )
-    .describe('Errors met on the way'),
-});
+export const OperationOutputSchema = z
+  .object({
+    operationId: z.string().describe('Pass to getOperation or cancelOperation'),
+    kind: z.string().describe('create, delete, control, scale, run-command or install-app'),
+    mciName: z.string().describe('The MCI it works on'),
+    status: z.string().describe('pending, running, succeeded, failed, cancelled or rolled-back'),
+    done: z.boolean().describe('True when it will not change any more'),
+    progress: z
+      .object({
+        stepsDone: z.number().describe('Steps finished'),
+        stepsTotal: z.number().describe('Steps in all'),
+        nodesReady: z.number().describe('Nodes Running'),
+        nodesTotal: z.number().describe('Nodes in the MCI'),
+      })
+      .describe('How far it is'),
+    nodes: z
+      .array(
+        z.object({
+          name: z.string().describe('Node name "<group>-<n>"'),
+          status: z.string().describe('VM status'),
+          regionId: z.string().describe('Region "provider+region"'),
+          zone: z.string().nullable().describe('Zone code'),
+        }),
+      )
+      .describe('Per-node status (at most 100 listed)'),
+    recentEvents: z.array(z.string()).describe('The last events, oldest first'),
+    errors: z
+      .array(
+        z.object({
+          code: z.string().describe('Error code'),
+          message: z.string().describe('What went wrong'),
+        }),
+      )
+      .describe('Errors met on the way'),
+  })
+  .describe('An operation and how far it is');
 export type OperationOutput = z.input<typeof OperationOutputSchema>;
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'rolled-back']);
