@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalEmbedding } from '../catalog/index/index.ts';
+import { loadImages, loadRegions, loadSpecs } from '../catalog/load/index.ts';
 import { describeDriverConformance } from '../drivers/conformance/index.ts';
 import type { SimDriver } from '../drivers/sim/sim-driver.ts';
 import { PROVIDERS, type ProviderId, RegionSchema } from '../drivers/spec/index.ts';
@@ -129,3 +131,57 @@ for (const provider of PROVIDERS) {
     },
   });
 }
+
+describe('Runtime.mci with the catalog resolver', () => {
+  it('opens the catalog only when a node group needs it, and resolves requirements through it', async () => {
+    const home = mkdtempSync(join(tmpdir(), 's2a-runtime-catalog-'));
+    // A small catalog (the rows of four providers) so the index builds in about a second.
+    const small = new Set(['kt', 'nhn', 'ncp', 'openstack']);
+    const regions = loadRegions().filter((region) => small.has(region.provider));
+    const specs = loadSpecs().filter((spec) => small.has(spec.provider));
+    const images = loadImages().filter((image) => small.has(image.provider));
+    const runtime = await Runtime.open({
+      home,
+      environment: { S2A_SECRET: 'a test passphrase of enough length' },
+      sim: { account: 'runtime-catalog', timeScale: 0.001, apiLatency: false, rateLimits: false },
+      catalog: {
+        embedding: new LocalEmbedding(),
+        source: {
+          fingerprint: () => 'runtime-catalog-test',
+          regions: () => regions,
+          specs: () => specs,
+          images: () => images,
+        },
+      },
+    });
+    try {
+      const service = await runtime.mci();
+      const explicit = await service.engine.createMci({
+        name: 'explicit',
+        nodeGroups: [{ name: 'web', specId: 'ncp+KR+s2-g3', size: 1 }],
+      });
+      expect((await service.engine.wait(explicit.operationId)).status).toBe('succeeded');
+      expect(existsSync(join(home, 'catalog'))).toBe(false);
+
+      const resolved = await service.engine.createMci({
+        name: 'resolved',
+        nodeGroups: [{ name: 'web', requirements: { vcpu: 2, memoryGiB: 4, providers: ['ncp'] }, size: 1 }],
+      });
+      expect((await service.engine.wait(resolved.operationId)).status).toBe('succeeded');
+      expect(existsSync(join(home, 'catalog'))).toBe(true);
+      const [cheapest] = await (await runtime.catalog()).searchSpecs({
+        minVcpu: 2,
+        minMemoryGiB: 4,
+        providers: ['ncp'],
+        sort: 'cost',
+        limit: 1,
+      });
+      const [node] = (await service.engine.getMci('resolved')).nodes;
+      expect(node?.specId).toBe(cheapest?.spec.id);
+      expect(node?.status).toBe('Running');
+    } finally {
+      await runtime.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

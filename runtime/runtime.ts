@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Catalog } from '../catalog/catalog.ts';
+import type { Catalog, CatalogOpenOptions } from '../catalog/catalog.ts';
 import { loadWorld, worldForProvider } from '../catalog/load/index.ts';
 import type { SimConfig } from '../drivers/sim/sim-config.ts';
 import { simConfigFromEnvironment } from '../drivers/sim/sim-config.ts';
@@ -19,6 +19,8 @@ export interface RuntimeOptions {
   /** Overrides of the sim settings read from the environment (tests: account, timeScale…). */
   sim?: Partial<SimConfig>;
   clock?: () => number;
+  /** Where the catalog's rows come from and how it embeds text (tests: a small world). */
+  catalog?: Pick<CatalogOpenOptions, 'source' | 'embedding'>;
 }
 
 /**
@@ -38,6 +40,7 @@ export class Runtime {
     readonly simConfig: SimConfig,
     private readonly clock: (() => number) | undefined,
     private readonly environment: Record<string, string | undefined>,
+    private readonly catalogOptions: RuntimeOptions['catalog'],
   ) {}
 
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -46,7 +49,7 @@ export class Runtime {
     const simConfig = { ...simConfigFromEnvironment(environment), ...options.sim };
     const home = options.home ?? resolveStoreHome(environment as NodeJS.ProcessEnv);
     const store = await openStore({ home });
-    return new Runtime(home, store, connections, simConfig, options.clock, environment);
+    return new Runtime(home, store, connections, simConfig, options.clock, environment, options.catalog);
   }
 
   /**
@@ -64,7 +67,12 @@ export class Runtime {
    */
   catalog(): Promise<Catalog> {
     this.catalogOpening ??= import('../catalog/catalog.ts').then(({ Catalog }) =>
-      Catalog.open({ home: this.home, refreshStore: this.store, environment: this.environment }),
+      Catalog.open({
+        home: this.home,
+        refreshStore: this.store,
+        environment: this.environment,
+        ...this.catalogOptions,
+      }),
     );
     return this.catalogOpening;
   }
@@ -72,10 +80,12 @@ export class Runtime {
   /**
    * The MCI service (engine, remote commands, apps), created on first use: private keys sealed with
    * S2A_SECRET or `<home>/secret.key`; nodes of sim connections take commands through the sim's shell.
+   * Requirements-based node groups and cross-region failover search the catalog, which is opened
+   * only when such a search happens (an MCI of explicit specs never pays for the index).
    */
   mci(): Promise<MciService> {
-    this.mciOpening ??= Promise.all([import('../mci/service.ts'), import('../mci/resolver.ts')]).then(
-      ([{ createMciService }, { ListSpecResolver }]) =>
+    this.mciOpening ??= Promise.all([import('../mci/service.ts'), import('../mci/catalog-resolver.ts')]).then(
+      ([{ createMciService }, { CatalogSpecResolver }]) =>
         createMciService({
           store: this.store,
           home: this.home,
@@ -83,7 +93,10 @@ export class Runtime {
           simAccount: this.simConfig.account,
           simTimeScale: this.simConfig.timeScale,
           isSim: (provider) => this.connections[provider].driver === 'sim',
-          resolver: new ListSpecResolver(this.world.specs, this.world.regions),
+          resolver: new CatalogSpecResolver({
+            catalog: () => this.catalog(),
+            drivers: (provider) => this.driver(provider),
+          }),
           ...(this.environment.S2A_SECRET ? { secret: this.environment.S2A_SECRET } : {}),
           ...(this.clock ? { clock: this.clock } : {}),
         }),
