@@ -39,6 +39,7 @@ import {
   aggregateStatus,
   type CreateMciRequest,
   FINAL_OPERATION_STATUSES,
+  MCI_OWNED_KINDS,
   type Mci,
   type MciNode,
   type NodeGroupRequest,
@@ -1464,12 +1465,24 @@ export class MciEngine {
     }
   }
 
+  /**
+   * Removes the MCI from the store with everything that hangs on it: nodes, app installs, sealed app
+   * secrets (one transaction, so a later MCI of the same name starts clean) and its private keys.
+   */
   private async forgetMci(name: string, mci: Mci | undefined): Promise<void> {
-    for (const region of Object.values(mci?.regions ?? {}))
-      if (region.keyName) await this.keyVault.delete?.(region.keyName);
+    const keyNames = new Set<string>();
+    for (const region of Object.values(mci?.regions ?? {})) if (region.keyName) keyNames.add(region.keyName);
+    // Keys of key pairs whose region was never recorded (a crash between the step and the record).
+    for (const operation of await this.journal.listOperations({ mciName: name }))
+      for (const step of await this.journal.listSteps(operation.id))
+        if (step.kind === 'key-pair' && step.data?.keyName) keyNames.add(step.data.keyName);
+    // Key names are `<mci>.<region>` and MCI names have no ".", so the prefix is this MCI's alone.
+    for (const keyName of (await this.keyVault.list?.(`${name}.`)) ?? []) keyNames.add(keyName);
+    for (const keyName of keyNames) await this.keyVault.delete?.(keyName);
     await this.store.transaction(async (tx) => {
-      for (const node of await tx.list({ namespace: MCI_NAMESPACE, kind: 'node', idPrefix: `${name}/` }))
-        await tx.delete(MCI_NAMESPACE, 'node', node.id);
+      for (const kind of MCI_OWNED_KINDS)
+        for (const record of await tx.list({ namespace: MCI_NAMESPACE, kind, idPrefix: `${name}/` }))
+          await tx.delete(MCI_NAMESPACE, kind, record.id);
       await tx.delete(MCI_NAMESPACE, 'mci', name);
     });
   }

@@ -6,6 +6,8 @@ export interface KeyVault {
   put(name: string, privateKey: string): Promise<void>;
   get(name: string): Promise<string | undefined>;
   delete?(name: string): Promise<void>;
+  /** Names of the stored keys starting with `prefix` (finds keys no record names any more). */
+  list?(prefix: string): Promise<string[]>;
 }
 
 /** The part of the encrypted vault (mci/remote `KeyVault`) the adapter uses. */
@@ -14,6 +16,7 @@ export interface SealedKeyStore {
   load(id: string): Promise<string>;
   info(id: string): Promise<unknown>;
   delete(id: string): Promise<boolean>;
+  list(idPrefix: string): Promise<{ id: string }[]>;
 }
 
 /**
@@ -35,5 +38,9 @@ export class EncryptedKeyVault implements KeyVault {
 
   async delete(name: string): Promise<void> {
     await this.sealed.delete(name);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    return (await this.sealed.list(prefix)).map((info) => info.id);
   }
 }

@@ -122,6 +122,13 @@ export type CreateMciRequest = z.output<typeof CreateMciRequestSchema>;
 // Stored state
 // ---------------------------------------------------------------------------------------------
 
+/** Store kind (namespace "mci", id `<mci>/<app>`) of an app installed on an MCI (mci/service.ts). */
+export const APP_INSTALL_KIND = 'app-install';
+/** Store kind (namespace "mci", id `<mci>/<app>/<node>/<output>`) of a sealed app secret. */
+export const APP_SECRET_KIND = 'app-secret';
+/** Kinds whose ids start with `<mci>/` and that go when the MCI goes. */
+export const MCI_OWNED_KINDS = ['node', APP_INSTALL_KIND, APP_SECRET_KIND] as const;
+
 export const NodeSchema = z.object({
   mciName: z.string(),
   name: z.string().describe('"<group>-<index>", index from 1'),

@@ -249,6 +249,57 @@ describe('MciService.installApp', () => {
   });
 });
 
+describe('MciService after deleteMci', () => {
+  it('leaves no app installs, app secrets or private keys of the MCI, and a new MCI of the same name sees no apps', async () => {
+    const { context, service } = await setup();
+    await createMci(service, 'demo', 1);
+    await createMci(service, 'other', 1);
+    for (const name of ['demo', 'other']) {
+      expect((await service.installApp(name, 'jupyter', { healthWait: FAST_HEALTH })).ok).toBe(true);
+      expect((await service.installApp(name, 'nginx', { healthWait: FAST_HEALTH })).ok).toBe(true);
+    }
+    // A key no region records (as after a crash between the key pair step and the MCI record).
+    await service.keys.save('demo.aws+us-east-1', await service.keys.load('demo.aws+ap-northeast-2'));
+    const owned = async (name: string) => {
+      const ids: string[] = [];
+      for (const kind of [APP_INSTALL_KIND, APP_SECRET_KIND, 'node'])
+        for (const record of await context.store.list({ namespace: APP_INSTALL_NAMESPACE, kind }))
+          if (record.id.startsWith(`${name}/`)) ids.push(`${kind} ${record.id}`);
+      for (const record of await context.store.list({ namespace: KEY_VAULT_NAMESPACE, kind: KEY_VAULT_KIND }))
+        if (record.id.startsWith(`${name}.`)) ids.push(`key ${record.id}`);
+      return ids;
+    };
+    expect(await owned('demo')).toEqual(
+      expect.arrayContaining([
+        'app-install demo/jupyter',
+        'app-install demo/nginx',
+        'app-secret demo/jupyter/web-1/token',
+        'key demo.aws+us-east-1',
+      ]),
+    );
+    const { operationId } = await service.engine.deleteMci('demo');
+    expect((await service.engine.wait(operationId)).status).toBe('succeeded');
+    expect(await owned('demo')).toEqual([]);
+    await expect(service.revealAppSecret('demo/jupyter/web-1/token')).rejects.toThrow(/no app secret/);
+    // The other MCI keeps its own.
+    expect((await service.listApps('other')).map((app) => app.app)).toEqual(['jupyter', 'nginx']);
+    expect(await service.revealAppSecret('other/jupyter/web-1/token')).toMatch(/^[0-9a-f]{48}$/);
+
+    await createMci(service, 'demo', 1);
+    expect(await service.listApps('demo')).toEqual([]);
+    await expect(service.revealAppSecret('demo/jupyter/web-1/token')).rejects.toThrow(/no app secret/);
+  });
+
+  it('refuses an install on an MCI that is being deleted', async () => {
+    const { service } = await setup();
+    await createMci(service, 'demo', 1);
+    const { operationId } = await service.engine.deleteMci('demo');
+    await expect(service.installApp('demo', 'nginx')).rejects.toMatchObject({ code: 'OPERATION_BUSY' });
+    await service.engine.wait(operationId);
+    expect(await service.listApps('demo')).toEqual([]);
+  });
+});
+
 describe('Runtime.mci', () => {
   it('builds the service once, on the runtime sim drivers, and closes it with the runtime', async () => {
     const home = mkdtempSync(join(tmpdir(), 's2a-runtime-mci-'));

@@ -16,7 +16,7 @@ import type { RecipeInput, RecipePort } from './apps/schema.ts';
 import { MciEngine, type MciEngineOptions, type MciView } from './engine.ts';
 import { MciError } from './errors.ts';
 import { EncryptedKeyVault } from './keys.ts';
-import type { MciNode } from './model.ts';
+import { APP_INSTALL_KIND, APP_SECRET_KIND, type Mci, type MciNode } from './model.ts';
 import { mapWithConcurrency } from './remote/concurrency.ts';
 import { readRemoteConfig } from './remote/config.ts';
 import { StoreHostKeyStore } from './remote/host-keys.ts';
@@ -29,8 +29,7 @@ import type { CommandResult, CommandRunner, OutputEvent, RemoteError, RemoteTarg
 import type { SpecResolver } from './resolver.ts';
 
 export const APP_INSTALL_NAMESPACE = 'mci';
-export const APP_INSTALL_KIND = 'app-install';
-export const APP_SECRET_KIND = 'app-secret';
+export { APP_INSTALL_KIND, APP_SECRET_KIND };
 
 export interface MciServiceOptions {
   store: Store;
@@ -218,6 +217,11 @@ export class MciService {
     options: InstallAppOptions = {},
   ): Promise<MciInstallResult> {
     const mci = await this.engine.getMci(mciName);
+    if (mci.state === 'deleting')
+      throw new MciError(
+        'OPERATION_BUSY',
+        `the MCI ${mciName} is being deleted; nothing can be installed on it`,
+      );
     const selected = selectNodes(mci, options.nodes);
     const reaches = await this.reach(mci, selected);
     const notReady = reaches.flatMap((reach) =>
@@ -291,11 +295,12 @@ export class MciService {
 
     const sensitive: string[] = [];
     const resultNodes: NodeInstallResult[] = [];
+    const secrets: StoredAppSecret[] = [];
     for (const nodeResult of result.nodes) {
       const references: Record<string, string> = {};
       for (const [output, value] of Object.entries(nodeResult.sensitive)) {
         const reference = `${mciName}/${result.app}/${nodeResult.nodeId}/${output}`;
-        await this.sealAppSecret(reference, value);
+        secrets.push(this.sealAppSecret(reference, value));
         references[output] = reference;
         sensitive.push(
           `${result.app} ${output} of ${nodeResult.nodeId} stored as ${APP_SECRET_KIND} ${reference}`,
@@ -319,7 +324,19 @@ export class MciService {
       })),
       failures: result.failures,
     };
-    await this.options.store.put(APP_INSTALL_NAMESPACE, APP_INSTALL_KIND, `${mciName}/${result.app}`, record);
+    // Written only while this very MCI exists: a delete that finished meanwhile leaves nothing behind
+    // for a later MCI of the same name to see.
+    await this.options.store.transaction(async (tx) => {
+      const current = await tx.get<Mci>(APP_INSTALL_NAMESPACE, 'mci', mciName);
+      if (!current || current.data.operationId !== mci.operationId || current.data.state === 'deleting')
+        throw new MciError(
+          'MCI_NOT_FOUND',
+          `the MCI ${mciName} was deleted while ${result.app} was installed`,
+        );
+      for (const secret of secrets)
+        await tx.put(APP_INSTALL_NAMESPACE, APP_SECRET_KIND, secret.reference, secret);
+      await tx.put(APP_INSTALL_NAMESPACE, APP_INSTALL_KIND, `${mciName}/${result.app}`, record);
+    });
     return { ...result, mciName, nodes: resultNodes, sensitive };
   }
 
@@ -348,13 +365,12 @@ export class MciService {
     await this.engine.close();
   }
 
-  private async sealAppSecret(reference: string, value: string): Promise<void> {
-    const record: StoredAppSecret = {
+  private sealAppSecret(reference: string, value: string): StoredAppSecret {
+    return {
       reference,
       sealed: this.box.seal(value, `${APP_SECRET_KIND}:${reference}`),
       storedAt: new Date((this.options.clock ?? Date.now)()).toISOString(),
     };
-    await this.options.store.put(APP_INSTALL_NAMESPACE, APP_SECRET_KIND, reference, record);
   }
 
   private async specOf(specId: string): Promise<Spec | undefined> {

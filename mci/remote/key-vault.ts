@@ -74,6 +74,16 @@ export class KeyVault {
     return this.store.delete(KEY_VAULT_NAMESPACE, KEY_VAULT_KIND, id);
   }
 
+  /** What is known about the keys whose ids start with `idPrefix` (never the keys). */
+  async list(idPrefix: string): Promise<PrivateKeyInfo[]> {
+    const records = await this.store.list<StoredPrivateKey>({
+      namespace: KEY_VAULT_NAMESPACE,
+      kind: KEY_VAULT_KIND,
+      idPrefix,
+    });
+    return records.map((record) => KeyVault.info(record.data));
+  }
+
   private static info(record: StoredPrivateKey): PrivateKeyInfo {
     const { sealed: _sealed, ...info } = record;
     return info;

@@ -24,6 +24,9 @@ export class InMemoryKeyVault implements KeyVault {
   async delete(name: string): Promise<void> {
     this.keys.delete(name);
   }
+  async list(prefix: string): Promise<string[]> {
+    return [...this.keys.keys()].filter((name) => name.startsWith(prefix));
+  }
 }
 
 export interface MciTestContext {
