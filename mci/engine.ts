@@ -51,6 +51,7 @@ import {
   type RegionResources,
   type Step,
 } from './model.ts';
+import { type PeerRuleChange, syncPeerRules } from './peer-rules.ts';
 import type { SpecResolver } from './resolver.ts';
 import {
   type DriverSource,
@@ -624,6 +625,15 @@ export class MciEngine {
   }
 
   /**
+   * Mirrors the private rules of each region's security group (source: the vNet CIDR) for the public
+   * IPs (/32) of the MCI's nodes in its other regions, and drops mirrors of nodes gone or without an
+   * address. Scale and control operations call it before they finish; installs after opening ports.
+   */
+  async syncPeerRules(name: string): Promise<PeerRuleChange[]> {
+    return syncPeerRules(await this.getMci(name), this.drivers);
+  }
+
+  /**
    * Resources tagged s2a:* in the providers that the store does not know (no MCI or unfinished
    * operation claims them). Deletes them when dryRun is false.
    */
@@ -820,6 +830,7 @@ export class MciEngine {
           await this.runControl(context);
           break;
       }
+      await this.updatePeerRules(operation);
       await this.finish(operationId, 'succeeded');
     } catch (caught) {
       const error = signal.aborted ? signal.reason : caught;
@@ -847,11 +858,36 @@ export class MciEngine {
           rollingBack: true,
         }));
         await this.rollback(operation);
+        await this.updatePeerRules(operation);
         await this.finish(operationId, cancelled ? 'cancelled' : 'rolled-back');
       } else {
         if (operation.kind === 'create') await this.setMciState(operation.mciName, 'active');
+        await this.updatePeerRules(operation);
         await this.finish(operationId, 'failed');
       }
+    }
+  }
+
+  /**
+   * After a scale or control (nodes came, went, or changed address): peer rules follow. A failure
+   * here is an event, not a failed operation; the next install or scale syncs again.
+   */
+  private async updatePeerRules(operation: Operation): Promise<void> {
+    if (operation.kind !== 'scale' && operation.kind !== 'control') return;
+    try {
+      for (const change of await this.syncPeerRules(operation.mciName))
+        await this.journal.event(
+          operation.id,
+          'info',
+          `${change.regionId}: private ports for nodes in other regions: ${change.added} rule(s) added, ${change.removed} removed`,
+        );
+    } catch (error) {
+      if (error instanceof MciError && error.code === 'MCI_NOT_FOUND') return;
+      await this.journal.event(
+        operation.id,
+        'warning',
+        `could not update the private-port rules for nodes in other regions: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 

@@ -249,6 +249,91 @@ describe('MciService.installApp', () => {
   });
 });
 
+describe('MciService private ports across regions', () => {
+  it('opens k3s private ports to the /32 of nodes in other regions and follows scale and suspend', async () => {
+    const { context, service } = await setup();
+    const { operationId } = await service.engine.createMci({
+      name: 'spread',
+      nodeGroups: [
+        { name: 'seoul', specId: SPEC, size: 2 },
+        { name: 'gcp', specId: 'gcp+asia-northeast3+e2-medium', size: 1 },
+      ],
+    });
+    expect((await service.engine.wait(operationId)).status).toBe('succeeded');
+    const result = await service.installApp('spread', 'k3s', { healthWait: FAST_HEALTH });
+    expect(result.failures).toEqual([]);
+
+    const aws = await context.drivers('aws');
+    const gcp = await context.drivers('gcp');
+    const rulesOf = async () => {
+      const mci = await service.engine.getMci('spread');
+      const awsGroup = mci.regions['aws+ap-northeast-2']?.securityGroupId as string;
+      const gcpGroup = mci.regions['gcp+asia-northeast3']?.securityGroupId as string;
+      const ipOf = (name: string) => mci.nodes.find((node) => node.name === name)?.publicIp;
+      const sources = (rules: { fromPort: number | null; protocol: string; cidr: string }[], port: number) =>
+        rules
+          .filter((rule) => rule.fromPort === port && rule.cidr.endsWith('/32'))
+          .map((rule) => `${rule.protocol} ${rule.cidr}`)
+          .sort();
+      const awsRules = (await aws.getSecurityGroup(awsGroup)).rules;
+      const gcpRules = (await gcp.getSecurityGroup(gcpGroup)).rules;
+      return {
+        ipOf,
+        aws: { kubelet: sources(awsRules, 10250), wireGuard: sources(awsRules, 51820), all: awsRules },
+        gcp: { kubelet: sources(gcpRules, 10250), wireGuard: sources(gcpRules, 51820), all: gcpRules },
+      };
+    };
+    let rules = await rulesOf();
+    // Seoul's group admits the gcp node, gcp's group the two Seoul nodes; the vNet rules stay.
+    expect(rules.aws.kubelet).toEqual([`tcp ${rules.ipOf('gcp-1')}/32`]);
+    expect(rules.aws.wireGuard).toEqual([`udp ${rules.ipOf('gcp-1')}/32`]);
+    expect(rules.gcp.kubelet).toEqual(
+      [`tcp ${rules.ipOf('seoul-1')}/32`, `tcp ${rules.ipOf('seoul-2')}/32`].sort(),
+    );
+    expect(rules.gcp.wireGuard).toHaveLength(2);
+    expect(rules.aws.all.some((rule) => rule.fromPort === 10250 && rule.cidr === '10.0.0.0/16')).toBe(true);
+    expect(rules.aws.all.filter((rule) => rule.cidr === '0.0.0.0/0' && rule.fromPort === 10250)).toEqual([]);
+
+    const grow = await service.engine.scaleMci('spread', { addNodes: { group: 'gcp', count: 1 } });
+    expect((await service.engine.wait(grow.operationId)).status).toBe('succeeded');
+    rules = await rulesOf();
+    expect(rules.aws.kubelet).toEqual(
+      [`tcp ${rules.ipOf('gcp-1')}/32`, `tcp ${rules.ipOf('gcp-2')}/32`].sort(),
+    );
+
+    const shrink = await service.engine.scaleMci('spread', { removeNodes: ['seoul-2'] });
+    expect((await service.engine.wait(shrink.operationId)).status).toBe('succeeded');
+    rules = await rulesOf();
+    expect(rules.gcp.kubelet).toEqual([`tcp ${rules.ipOf('seoul-1')}/32`]);
+    expect(rules.gcp.wireGuard).toEqual([`udp ${rules.ipOf('seoul-1')}/32`]);
+
+    // A suspended node has no public IP: its rules go, and come back when it resumes.
+    const suspend = await service.engine.controlMci('spread', 'suspend', { node: 'gcp-2' });
+    expect((await service.engine.wait(suspend.operationId)).status).toBe('succeeded');
+    expect((await rulesOf()).aws.kubelet).toEqual([`tcp ${rules.ipOf('gcp-1')}/32`]);
+    const resume = await service.engine.controlMci('spread', 'resume', { node: 'gcp-2' });
+    expect((await service.engine.wait(resume.operationId)).status).toBe('succeeded');
+    const resumed = await rulesOf();
+    const gcpTwoNow = (
+      await gcp.getVm(
+        (await service.engine.getMci('spread')).nodes.find((node) => node.name === 'gcp-2')?.vmId as string,
+      )
+    ).publicIp;
+    expect(gcpTwoNow).toBeTruthy();
+    expect(resumed.aws.kubelet).toEqual([`tcp ${resumed.ipOf('gcp-1')}/32`, `tcp ${gcpTwoNow}/32`].sort());
+  });
+
+  it('adds no /32 rules to a single-region MCI', async () => {
+    const { context, service } = await setup();
+    const mci = await createMci(service);
+    await service.installApp('demo', 'k3s', { healthWait: FAST_HEALTH });
+    const group = await (await context.drivers('aws')).getSecurityGroup(
+      Object.values(mci.regions)[0]?.securityGroupId as string,
+    );
+    expect(group.rules.filter((rule) => rule.cidr.endsWith('/32'))).toEqual([]);
+  });
+});
+
 describe('MciService after deleteMci', () => {
   it('leaves no app installs, app secrets or private keys of the MCI, and a new MCI of the same name sees no apps', async () => {
     const { context, service } = await setup();

@@ -440,7 +440,8 @@ export class MciService {
 
   /**
    * Adds the ports to the security groups of the nodes' regions, keeping the rules there: public
-   * ports from anywhere, private ports from the region's vNet only.
+   * ports from anywhere, private ports from the region's vNet and, when the MCI spans several
+   * regions, from the public IP (/32) of each node in the others (peer rules, `syncPeerRules`).
    */
   private async openPorts(mci: MciView, app: string, nodes: MciNode[], ports: RecipePort[]): Promise<void> {
     const regionIds = [...new Set(nodes.map((node) => node.regionId))];
@@ -475,6 +476,8 @@ export class MciService {
       }
       if (rules.length > group.rules.length) await driver.setSecurityGroupRules(group.id, rules);
     }
+    // Nodes in other regions reach the private ports through their public IPs.
+    if (ports.some((port) => !port.public)) await this.engine.syncPeerRules(mci.name);
   }
 }
 
