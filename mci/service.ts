@@ -117,6 +117,26 @@ interface StoredAppSecret {
   storedAt: string;
 }
 
+export interface BackgroundWorkOptions {
+  /**
+   * After the first pass, recovery runs again this often (ms): it takes over operations whose
+   * holder's lease had not expired yet at start, or whose process died later. 0: once only.
+   * Default 30 s, the engine's default lease.
+   */
+  recoveryIntervalMs?: number;
+  /** The status refresher's settings (`engine.startStatusRefresher`), or false for none. */
+  statusRefresher?: { intervalMs?: number; baseIntervalMs?: number } | false;
+  /** Told about a recovery pass that failed (the store busy, a driver down); the next pass retries. */
+  onError?: (error: unknown) => void;
+}
+
+export interface BackgroundWork {
+  /** The operation ids the first recovery pass took over (resumed or rolled back here). */
+  readonly recovered: Promise<string[]>;
+  /** Stops recovery and the refresher; operations already taken go on until `close()`. */
+  stop(): Promise<void>;
+}
+
 /** Where an MCI node is reached, or why it cannot be. */
 type Reach = { node: MciNode; target: RemoteTarget } | { node: MciNode; error: RemoteError };
 
@@ -359,6 +379,50 @@ export class MciService {
     );
     if (!record) throw new Error(`no app secret "${reference}" is stored`);
     return this.box.open(record.data.sealed, `${APP_SECRET_KIND}:${reference}`);
+  }
+
+  /**
+   * What a process that serves MCIs (the MCP server, the web app, the CLI) starts once: it finishes
+   * or rolls back (per the engine's `onRecovery`) the operations of processes that died, respecting
+   * the leases of living ones, and keeps node statuses fresh. Idempotent across processes: leases
+   * make sure one process takes each operation.
+   */
+  startBackgroundWork(options: BackgroundWorkOptions = {}): BackgroundWork {
+    let stopped = false;
+    let pass: Promise<unknown> | undefined;
+    const recover = (): Promise<string[]> => {
+      const run = this.engine.recoverOperations();
+      pass = run
+        .catch((error: unknown) => options.onError?.(error))
+        .finally(() => {
+          pass = undefined;
+        });
+      return run;
+    };
+    const recovered = recover();
+    recovered.catch(() => undefined);
+    const intervalMs = options.recoveryIntervalMs ?? 30_000;
+    const timer =
+      intervalMs > 0
+        ? setInterval(() => {
+            // One pass at a time: a slow store skips a tick rather than piling passes up.
+            if (!stopped && !pass) void recover().catch(() => undefined);
+          }, intervalMs)
+        : undefined;
+    timer?.unref();
+    const refresher =
+      options.statusRefresher === false
+        ? undefined
+        : this.engine.startStatusRefresher(options.statusRefresher);
+    return {
+      recovered,
+      async stop() {
+        stopped = true;
+        if (timer) clearInterval(timer);
+        refresher?.stop();
+        await pass;
+      },
+    };
   }
 
   async close(): Promise<void> {
