@@ -91,7 +91,12 @@ function catalogOf(world: SimWorld, home: string): { open: () => Promise<Catalog
     ),
     unserved,
   ];
-  const specs = [...world.specs, t3('ap-test-9', 't3.medium', 2, 4, 0.02)];
+  const specs = [
+    ...world.specs,
+    t3('ap-test-9', 't3.medium', 2, 4, 0.02),
+    // Listed by the catalog in a served region, but the driver does not sell it.
+    t3('ap-northeast-2', 'c9.gone', 2, 4, 0.001),
+  ];
   const images = [...world.images, ubuntu('ap-test-9')];
   let count = 0;
   return {
@@ -141,8 +146,10 @@ describe('CatalogSpecResolver', () => {
   it('resolves requirements to the cheapest spec in a region the drivers serve, not a restricted one', async () => {
     const { resolver } = await setup();
     const specs = await resolver.resolve({ vcpu: 2, memoryGiB: 4 });
-    // aws+ap-test-9 (0.02, no driver) and restricted Osaka (0.03) are cheaper but left out.
+    // c9.gone (0.001, the driver does not sell it), aws+ap-test-9 (0.02, no driver) and restricted
+    // Osaka (0.03) are cheaper but left out.
     expect(specs[0]?.id).toBe('gcp+asia-northeast3+e2-medium');
+    expect(specs.map((spec) => spec.id)).not.toContain('aws+ap-northeast-2+c9.gone');
     expect(specs.map((spec) => spec.region)).not.toContain('ap-test-9');
     expect(specs.map((spec) => spec.region)).not.toContain('ap-northeast-3');
     expect(specs.map((spec) => spec.pricePerHour)).toEqual(

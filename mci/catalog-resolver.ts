@@ -4,6 +4,7 @@ import { CatalogInputError } from '../catalog/query/validate.ts';
 import type { CatalogQueries, SearchSpecsInput, SpecHit } from '../catalog/types.ts';
 import {
   type CloudDriver,
+  isDriverError,
   PROVIDERS,
   type ProviderId,
   type Region,
@@ -83,7 +84,19 @@ export class CatalogSpecResolver implements SpecResolver {
       sort: 'cost',
       limit: this.resolveLimit,
     };
-    return (await this.search(input, 'requirements')).map((hit) => hit.spec);
+    const hits = await this.search(input, 'requirements');
+    // The catalog may list a spec a (real) driver no longer sells: keep what the driver confirms.
+    const confirmed = await Promise.all(
+      hits.map(async ({ spec }) => {
+        try {
+          return await (await this.options.drivers(spec.provider)).getSpec(spec.id);
+        } catch (error) {
+          if (isDriverError(error) && error.code === 'NOT_FOUND') return undefined;
+          throw error;
+        }
+      }),
+    );
+    return confirmed.filter((spec): spec is Spec => spec !== undefined);
   }
 
   async alternatives(query: AlternativeQuery): Promise<Spec[]> {
