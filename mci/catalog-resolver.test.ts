@@ -110,8 +110,6 @@ function catalogOf(world: SimWorld, home: string): { open: () => Promise<Catalog
           regions: () => regions,
           specs: () => specs,
           images: () => images,
-          // One measured pair: the catalog takes its latency reference from measured regions.
-          latency: () => [{ from: 'aws+ap-northeast-2', to: 'aws+us-east-1', rttMs: 180 }],
         },
       }).then((catalog) => {
         closers.push(() => catalog.close());
@@ -205,35 +203,32 @@ describe('CatalogSpecResolver', () => {
     ]);
   });
 
-  it('pages through the catalog region by region when a page cannot hold every hit', async () => {
+  it('keeps the nearest regions and the cheapest specs of each, as many as asked', async () => {
     const { context, catalog } = await setup();
     const wanted = await (await context.drivers('aws')).getSpec(SEOUL_T3);
     const query = { spec: wanted, excludeRegionIds: ['aws+ap-northeast-2'] };
-    const whole = await new CatalogSpecResolver({
+    const all = await new CatalogSpecResolver({
       catalog: catalog.open,
       drivers: context.drivers,
     }).alternatives(query);
-    const paged = await new CatalogSpecResolver({
-      catalog: catalog.open,
-      drivers: context.drivers,
-      pageSize: 2,
-    }).alternatives(query);
-    expect(paged).toEqual(whole);
-    expect(whole.map((spec) => spec.id)).toEqual([
+    expect(all.map((spec) => spec.id)).toEqual([
       'gcp+asia-northeast3+e2-medium',
       'ncp+KR+s2-g3',
       'aws+ap-northeast-1+t3.medium',
       'aws+ap-northeast-1+t3.large',
       'aws+us-east-1+t3.medium',
     ]);
-    const nearestTwo = await new CatalogSpecResolver({
+    const fewer = await new CatalogSpecResolver({
       catalog: catalog.open,
       drivers: context.drivers,
-      pageSize: 2,
-      maxRegions: 2,
+      maxRegions: 3,
       specsPerRegion: 1,
     }).alternatives(query);
-    expect(nearestTwo.map((spec) => spec.id)).toEqual(['gcp+asia-northeast3+e2-medium', 'ncp+KR+s2-g3']);
+    expect(fewer.map((spec) => spec.id)).toEqual([
+      'gcp+asia-northeast3+e2-medium',
+      'ncp+KR+s2-g3',
+      'aws+ap-northeast-1+t3.medium',
+    ]);
   });
 });
 

@@ -1,5 +1,7 @@
 // A SpecResolver over the catalog's index: requirements-based node groups and cross-region failover
 // search the catalog (prices, GPU names, places) and keep only regions the drivers can serve.
+
+import { distanceKm } from '../catalog/places/geo.ts';
 import { CatalogInputError } from '../catalog/query/validate.ts';
 import type { CatalogQueries, SearchSpecsInput, SpecHit } from '../catalog/types.ts';
 import {
@@ -14,11 +16,6 @@ import { MciError } from './errors.ts';
 import type { SpecRequirements } from './model.ts';
 import { type AlternativeQuery, isSameOrBigger, type SpecResolver } from './resolver.ts';
 
-/** The catalog's search refuses larger pages. */
-const MAX_PAGE = 1000;
-/** A radius that reaches every point of the globe (half the circumference is ~20,015 km). */
-const WHOLE_GLOBE_KM = 20_000;
-
 export interface CatalogSpecResolverOptions {
   /** Opens the catalog; called on the first resolver call only (opening may build the index). */
   catalog: () => Promise<CatalogQueries>;
@@ -29,8 +26,6 @@ export interface CatalogSpecResolverOptions {
   maxRegions?: number;
   /** Specs resolve() returns at most, cheapest first. Default 20. */
   resolveLimit?: number;
-  /** Hits per catalog search in alternatives(); default (and at most) 1000. */
-  pageSize?: number;
 }
 
 interface CatalogRegionSets {
@@ -54,10 +49,8 @@ export class CatalogSpecResolver implements SpecResolver {
   private readonly specsPerRegion: number;
   private readonly maxRegions: number;
   private readonly resolveLimit: number;
-  private readonly pageSize: number;
 
   constructor(private readonly options: CatalogSpecResolverOptions) {
-    this.pageSize = Math.min(MAX_PAGE, options.pageSize ?? MAX_PAGE);
     this.specsPerRegion = options.specsPerRegion ?? 3;
     this.maxRegions = options.maxRegions ?? 12;
     this.resolveLimit = options.resolveLimit ?? 20;
@@ -65,7 +58,9 @@ export class CatalogSpecResolver implements SpecResolver {
 
   async resolve(requirements: SpecRequirements): Promise<Spec[]> {
     const named = requirements.regionIds === undefined ? undefined : new Set(requirements.regionIds);
-    const regionIds = await this.candidateRegions(requirements.providers, named, new Set());
+    const regionIds = (await this.candidateRegions(requirements.providers, named, new Set())).map(
+      (region) => region.id,
+    );
     if (regionIds.length === 0) return [];
     const wantsGpu = (requirements.gpuCount ?? 0) > 0 || requirements.gpuModel !== undefined;
     const input: SearchSpecsInput = {
@@ -102,13 +97,17 @@ export class CatalogSpecResolver implements SpecResolver {
   async alternatives(query: AlternativeQuery): Promise<Spec[]> {
     const wanted = query.spec;
     const allowed = query.allowedRegionIds === undefined ? undefined : new Set(query.allowedRegionIds);
-    let remaining = await this.candidateRegions(
+    const candidates = await this.candidateRegions(
       query.allowedProviders,
       allowed,
       new Set([...query.excludeRegionIds, regionIdOf(wanted)]),
     );
-    if (remaining.length === 0) return [];
     const origin = (await this.regionsOf(wanted.provider)).find((region) => region.code === wanted.region);
+    // Nearest first by the drivers' coordinates; without an origin every region is as near.
+    const ordered = candidates
+      .map((region) => ({ region, distance: origin ? Math.round(distanceKm(origin, region)) : 0 }))
+      .sort((a, b) => a.distance - b.distance || (a.region.id < b.region.id ? -1 : 1))
+      .map((entry) => entry.region.id);
     const base: SearchSpecsInput = {
       minVcpu: wanted.vcpu,
       ...(wanted.memoryGiB > 0 ? { minMemoryGiB: wanted.memoryGiB } : {}),
@@ -124,44 +123,30 @@ export class CatalogSpecResolver implements SpecResolver {
           }
         : {}),
       ...(query.maxPricePerHour !== undefined ? { maxPricePerHour: query.maxPricePerHour } : {}),
-      ...(origin
-        ? {
-            near: {
-              place: { latitude: origin.latitude, longitude: origin.longitude },
-              radiusKm: WHOLE_GLOBE_KM,
-            },
-            sort: 'distance' as const,
-          }
-        : { sort: 'cost' as const }),
-      limit: this.pageSize,
+      sort: 'cost',
+      limit: this.specsPerRegion,
     };
-    // Hits come region by region (nearest first, cheapest first inside one). A full page may cut
-    // its last region short; that region is asked again with the regions not yet complete.
-    const chosen = new Map<string, Spec[]>();
-    while (remaining.length > 0 && chosen.size < this.maxRegions) {
-      const hits = await this.search({ ...base, regions: remaining }, 'alternatives');
-      if (hits.length === 0) break;
-      const byRegion = new Map<string, Spec[]>();
-      for (const hit of hits) {
-        const regionId = regionIdOf(hit.spec);
-        const list = byRegion.get(regionId) ?? [];
-        list.push(hit.spec);
-        byRegion.set(regionId, list);
+    // One small search per region (a few ms each) rather than one wide one: a wide search builds
+    // every hit, and a big nearby region would crowd the next ones out of a page.
+    const chosen: SpecHit[][] = [];
+    for (let next = 0; next < ordered.length && chosen.length < this.maxRegions; ) {
+      const batch = ordered.slice(next, next + this.maxRegions - chosen.length);
+      next += batch.length;
+      const found = await Promise.all(
+        batch.map((regionId) => this.search({ ...base, regions: [regionId] }, 'alternatives')),
+      );
+      for (const hits of found) {
+        const fitting = hits.filter((hit) => isSameOrBigger(hit.spec, wanted));
+        if (fitting.length > 0 && chosen.length < this.maxRegions) chosen.push(fitting);
       }
-      const full = hits.length >= this.pageSize;
-      const lastRegion = regionIdOf((hits.at(-1) as SpecHit).spec);
-      const done = new Set<string>();
-      for (const [regionId, specs] of byRegion) {
-        if (full && regionId === lastRegion && specs.length < this.specsPerRegion && byRegion.size > 1) break;
-        done.add(regionId);
-        const fitting = specs.filter((spec) => isSameOrBigger(spec, wanted)).slice(0, this.specsPerRegion);
-        if (fitting.length > 0) chosen.set(regionId, fitting);
-        if (chosen.size >= this.maxRegions) break;
-      }
-      if (!full) break;
-      remaining = remaining.filter((regionId) => !done.has(regionId));
     }
-    return [...chosen.values()].flat();
+    const hits = chosen.flat();
+    // Without an origin, cheapest first (the catalog's USD price: specs may list KRW).
+    if (!origin)
+      hits.sort(
+        (a, b) => (a.pricePerHour ?? Number.POSITIVE_INFINITY) - (b.pricePerHour ?? Number.POSITIVE_INFINITY),
+      );
+    return hits.map((hit) => hit.spec);
   }
 
   private catalog(): Promise<CatalogQueries> {
@@ -196,7 +181,7 @@ export class CatalogSpecResolver implements SpecResolver {
     providers: readonly ProviderId[] | undefined,
     allowed: ReadonlySet<string> | undefined,
     excluded: ReadonlySet<string>,
-  ): Promise<string[]> {
+  ): Promise<Region[]> {
     const { known, restricted } = await this.catalogRegions();
     const lists = await Promise.all(
       (providers ?? PROVIDERS).map((provider) =>
@@ -206,12 +191,11 @@ export class CatalogSpecResolver implements SpecResolver {
     );
     return lists
       .flat()
-      .map((region) => region.id)
       .filter(
-        (regionId) =>
-          known.has(regionId) &&
-          !excluded.has(regionId) &&
-          (allowed === undefined ? !restricted.has(regionId) : allowed.has(regionId)),
+        ({ id }) =>
+          known.has(id) &&
+          !excluded.has(id) &&
+          (allowed === undefined ? !restricted.has(id) : allowed.has(id)),
       );
   }
 
