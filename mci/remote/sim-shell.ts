@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { utils as sshUtils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { StoredVm } from '../../drivers/sim/convert-vm.ts';
 import { toVm } from '../../drivers/sim/convert-vm.ts';
 import type { Image, KeyPair, SecurityGroup, Spec, Vm } from '../../drivers/spec/index.ts';
@@ -21,6 +21,9 @@ import {
   type RemoteTarget,
   type RunOptions,
 } from './types.ts';
+
+// ssh2 is CommonJS: Node's ESM loader (tsx, production) exposes only its default export.
+const { utils: sshUtils } = ssh2;
 
 /**
  * The sim's emulated shell. Sim VMs have addresses in 198.18.0.0/15 that nothing answers on, so

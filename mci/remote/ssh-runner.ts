@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { type ClientChannel, Client as SshClient, utils as sshUtils } from 'ssh2';
+import ssh2, { type ClientChannel, type Client as SshClientType } from 'ssh2';
 import { mapWithConcurrency } from './concurrency.ts';
 import {
   expectedFingerprint,
@@ -19,6 +19,9 @@ import {
   type RunOptions,
   wrapScript,
 } from './types.ts';
+
+// ssh2 is CommonJS: Node's ESM loader (tsx, production) exposes only its default export.
+const { utils: sshUtils, Client: SshClient } = ssh2;
 
 export interface SshCommandRunnerOptions {
   /** Host keys recorded on first use (StoreHostKeyStore in s2a). */
@@ -62,7 +65,7 @@ class ConnectFailure extends Error {
 }
 
 interface Connection {
-  client: SshClient;
+  client: SshClientType;
   fingerprint: string;
 }
 
