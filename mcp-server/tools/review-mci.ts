@@ -12,7 +12,8 @@ export const reviewMci = defineTool({
     'Read-only. Next: if ok, ask the person to approve, then createMCI with the same arguments and confirm: true; if not ok, fix the issues (searchSpecs, searchImages) and review again.',
   input: z.object(CreateMciFields),
   output: ReviewOutputSchema,
-  annotations: READ_ONLY,
+  // Asks the providers (specs, regions, images) through their drivers: real clouds when configured.
+  annotations: { ...READ_ONLY, openWorldHint: true },
   async handler(input, services) {
     const mci = await services.mci();
     const review = reviewOutput(await mci.engine.reviewMci(input));
