@@ -15,7 +15,7 @@ import type {
   ProviderId,
 } from './intent.ts';
 import { HOURS_PER_MONTH, KRW_PER_USD } from './intent.ts';
-import { blank, NODE_NOUNS_EN, type PreparedText, stripParticle, wordsOf } from './text.ts';
+import { blank, NODE_NOUNS_EN, type PreparedText, regex, stripParticle, wordsOf } from './text.ts';
 import { acceptableValue, apps, findApps, findProviders } from './vocabulary.ts';
 
 /** A number that counts nodes. */
@@ -214,14 +214,14 @@ function extractMoney(work: Working, notes: string[]): Pick<Entities, 'budget' |
   const patterns: readonly { pattern: RegExp; currency: 'USD' | 'KRW' }[] = [
     { pattern: /(?:us\s*\$|\$|usd\s*)\s*(\d[\d,]*(?:\.\d+)?)\s*(k\b)?/, currency: 'USD' },
     {
-      pattern: new RegExp(
+      pattern: regex(
         `${FREE_NUMBER_START}(\\d[\\d,]*(?:\\.\\d+)?)\\s*(k)?\\s*(?:\\$|usd\\b|dollars?\\b|bucks\\b|달러|불(?![가-힣]))`,
       ),
       currency: 'USD',
     },
     { pattern: /(?:₩|krw\s*)\s*(\d[\d,]*)/, currency: 'KRW' },
     {
-      pattern: new RegExp(
+      pattern: regex(
         `${FREE_NUMBER_START}(\\d[\\d,]*(?:\\.\\d+)?)\\s*(억|만|천|백)?\\s*(?:원|won\\b|krw\\b)`,
       ),
       currency: 'KRW',
@@ -342,7 +342,7 @@ function findGpuMentions(work: Working): GpuMention[] {
   return mentions.sort((a, b) => a.start - b.start);
 }
 
-const NODE_NOUN_AFTER = new RegExp(
+const NODE_NOUN_AFTER = regex(
   String.raw`^\s*(?:s\b)?\s*(?:[a-z0-9가-힣][\w.-]*\s+){0,2}?(?:${NODE_NOUNS_EN}|서버|노드|인스턴스|머신|대(?![가-힣]))`,
 );
 
@@ -369,10 +369,10 @@ function extractHardware(
   // GPU memory first ("24GB VRAM", "GPU 메모리 48기가"), so it is not taken for RAM.
   const memoryUnit = '(tb|tib|gb|gib|gigs?|g|기가바이트|기가|지비|테라)(?![a-z])';
   const gpuMemory = [
-    new RegExp(
+    regex(
       `(?:vram|gpu\\s*(?:memory|mem|ram|메모리)|그래픽\\s*메모리)\\s*(?:of|is|:|가|는|은)?\\s*${NUMBER}\\s*${memoryUnit}`,
     ),
-    new RegExp(
+    regex(
       `${FREE_NUMBER_START}${NUMBER}\\s*${memoryUnit}\\s*(?:of\\s+)?(?:vram|gpu\\s*(?:memory|mem|ram|메모리)|그래픽\\s*메모리|gpu(?![a-z0-9-]))`,
     ),
   ];
@@ -427,7 +427,7 @@ function extractHardware(
   if (gpu !== undefined && !requirements.noGpu) requirements.gpu = gpu;
 
   // RAM: "16GB", "램 32기가", "at least 64 GB of memory", "메모리 16GB 이상".
-  const ram = new RegExp(
+  const ram = regex(
     `(?:(?:ram|memory|mem|메모리|램)\\s*(?:of|is|:|가|는|은|이)?\\s*)?${FREE_NUMBER_START}${NUMBER}\\s*${memoryUnit}(?:\\s*(?:of\\s+)?(?:ram|memory|mem|메모리|램))?`,
     'g',
   );
@@ -441,7 +441,7 @@ function extractHardware(
 
   // vCPU: "8 vCPU", "8 cores", "8코어", "cpu 8개", "vCPU 4 이상".
   const vcpuPatterns: readonly RegExp[] = [
-    new RegExp(
+    regex(
       `${FREE_NUMBER_START}(\\d{1,3})\\s*-?\\s*(?:v\\s?cpus?|vcores?|cores?|cpus?|코어|개의?\\s*(?:v?cpu|코어))(?![a-z])`,
       'g',
     ),
@@ -530,7 +530,7 @@ function extractCounts(work: Working): CountMention[] {
     take(work, start, end);
   };
   // "3 VMs", "2 GPU boxes", "3 more nodes", "x3 servers".
-  const english = new RegExp(
+  const english = regex(
     `${FREE_NUMBER_START}(\\d{1,4})\\s*(?:more\\s+|additional\\s+|extra\\s+|new\\s+)?(?:(?:[a-z][\\w.-]*|⟦\\d+\\s*⟧)\\s+){0,3}?(?:${NODE_NOUNS_EN})\\b`,
     'g',
   );
@@ -559,7 +559,7 @@ function extractCounts(work: Working): CountMention[] {
   }
   // Bare numbers: "3 in Seoul and 2 in Tokyo", "make it 5", "scale web to 5"; with a node noun elsewhere
   // in the sentence ("GPU 서버 도쿄에 하나") they count nodes as surely as "3 VMs".
-  const nounElsewhere = new RegExp(`\\b(?:${NODE_NOUNS_EN})\\b|서버|노드|인스턴스|머신`).test(work.text);
+  const nounElsewhere = regex(`\\b(?:${NODE_NOUNS_EN})\\b|서버|노드|인스턴스|머신`).test(work.text);
   for (const match of work.text.matchAll(
     /(?<![\w.+/:$₩-])(\d{1,4})(?![\w.:/%-]|\s*(?:%|시|분|초|km|mi|킬로|ms))/g,
   )) {

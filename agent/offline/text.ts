@@ -5,6 +5,22 @@
  */
 import type { Language } from './intent.ts';
 
+const compiled = new Map<string, RegExp>();
+
+/**
+ * A regular expression built from parts, compiled once per source and flags. Callers use `matchAll`
+ * (which copies the expression) or flag-less `exec`/`test`, so a shared instance keeps no state.
+ */
+export function regex(source: string, flags = ''): RegExp {
+  const key = `${flags}/${source}`;
+  let pattern = compiled.get(key);
+  if (pattern === undefined) {
+    pattern = new RegExp(source, flags);
+    compiled.set(key, pattern);
+  }
+  return pattern;
+}
+
 export interface PreparedText {
   /** As given. */
   raw: string;
@@ -170,9 +186,7 @@ function convertNumbers(lower: string, notes: string[]): { text: string; vague: 
   text = replaceKeepingLength(text, /\ba\s+pair\s+of\b/g, () => '2');
   text = replaceKeepingLength(text, /\ba\s+dozen\b/g, () => '12');
   if (
-    new RegExp(`\\b(?:a\\s+few|several|some|multiple|many)\\s+(?:\\S+\\s+){0,2}(?:${NODE_NOUNS_EN})\\b`).test(
-      text,
-    )
+    regex(`\\b(?:a\\s+few|several|some|multiple|many)\\s+(?:\\S+\\s+){0,2}(?:${NODE_NOUNS_EN})\\b`).test(text)
   )
     vague = true;
   if (/몇\s*(?:대|개|노드)|여러\s*(?:대|개)|여러\s*(?:vm|노드|서버|인스턴스)/.test(text)) vague = true;
@@ -199,13 +213,13 @@ function convertNumbers(lower: string, notes: string[]): { text: string; vague: 
   // "a VM", "an A100 box", "a single GPU server": 1.
   text = replaceKeepingLength(
     text,
-    new RegExp(`\\b(?:a|an|a single|single)(?=\\s+(?:[\\w.-]+\\s+){0,3}?(?:${NODE_NOUNS_EN})\\b)`, 'g'),
+    regex(`\\b(?:a|an|a single|single)(?=\\s+(?:[\\w.-]+\\s+){0,3}?(?:${NODE_NOUNS_EN})\\b)`, 'g'),
     () => '1',
   );
   // Korean native numbers before a counter: "세 대", "두 개", "A100 두 장", "다섯 노드".
   text = replaceKeepingLength(
     text,
-    new RegExp(
+    regex(
       `(?<![가-힣])(열한|열두|스무|스물|하나|다섯|여섯|일곱|여덟|아홉|한|두|둘|세|셋|석|네|넷|열)(\\s*)(?=${KOREAN_COUNTERS})`,
       'g',
     ),

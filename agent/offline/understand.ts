@@ -245,6 +245,8 @@ interface Reading {
   flags: Flags;
   context: ConversationContext;
   notes: string[];
+  /** Places per provider filter: the resolver runs once per sentence and filter. */
+  places: Map<string, LocatedPlace[]>;
 }
 
 function ask(
@@ -277,6 +279,15 @@ function hasRequirements(requirements: NodeRequirements): boolean {
 
 /** The places of the sentence, with the text that names an MCI or a command blanked. */
 function placesOf(reading: Reading, providers: ProviderFilter): LocatedPlace[] {
+  const key = `${providers.only.join(',')}|${providers.exclude.join(',')}`;
+  const cached = reading.places.get(key);
+  if (cached !== undefined) return cached.map((place) => structuredClone(place));
+  const found = resolveSentencePlaces(reading, providers);
+  reading.places.set(key, found);
+  return found.map((place) => structuredClone(place));
+}
+
+function resolveSentencePlaces(reading: Reading, providers: ProviderFilter): LocatedPlace[] {
   let text = reading.prepared.masked;
   const name = reading.entities.name;
   if (name !== undefined) text = blank(text, name.start, name.end);
@@ -829,7 +840,15 @@ export function understand(text: string, context: ConversationContext = {}): Und
   const language = prepared.language;
   const flags: Flags = { injection };
   const entities = extractEntities(prepared);
-  const reading: Reading = { prepared, entities, language, flags, context, notes: entities.notes };
+  const reading: Reading = {
+    prepared,
+    entities,
+    language,
+    flags,
+    context,
+    notes: entities.notes,
+    places: new Map(),
+  };
   if (injection) reading.notes.push('instructions inside the request were ignored');
   const lower = prepared.lower;
   const rest = entities.rest;
