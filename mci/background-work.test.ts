@@ -116,5 +116,9 @@ describe('MciService.startBackgroundWork', () => {
     const work = service.startBackgroundWork({ recoveryIntervalMs: 0, statusRefresher: { intervalMs: 10 } });
     expect(await work.recovered).toEqual([]);
     await work.stop();
+    // close() stops what is still running.
+    const forgotten = service.startBackgroundWork({ recoveryIntervalMs: 5 });
+    await forgotten.recovered;
+    await service.close();
   });
 });

@@ -133,7 +133,7 @@ export interface BackgroundWorkOptions {
 export interface BackgroundWork {
   /** The operation ids the first recovery pass took over (resumed or rolled back here). */
   readonly recovered: Promise<string[]>;
-  /** Stops recovery and the refresher; operations already taken go on until `close()`. */
+  /** Stops recovery and the refresher; operations already taken go on until `close()` (which stops it too). */
   stop(): Promise<void>;
 }
 
@@ -151,6 +151,7 @@ export class MciService {
   readonly runner: CommandRunner;
   readonly simShell: SimCommandRunner;
   private readonly network: HealthProbe = new NetworkHealthProbe();
+  private readonly backgroundWork = new Set<BackgroundWork>();
   /** The provider of each target being run, for the routing runner. */
   private readonly targetProviders = new WeakMap<RemoteTarget, ProviderId>();
 
@@ -414,18 +415,23 @@ export class MciService {
       options.statusRefresher === false
         ? undefined
         : this.engine.startStatusRefresher(options.statusRefresher);
-    return {
+    const work: BackgroundWork = {
       recovered,
-      async stop() {
+      stop: async () => {
         stopped = true;
         if (timer) clearInterval(timer);
         refresher?.stop();
         await pass;
+        this.backgroundWork.delete(work);
       },
     };
+    this.backgroundWork.add(work);
+    return work;
   }
 
+  /** Stops background work first (no recovery pass may start operations after), then the engine. */
   async close(): Promise<void> {
+    for (const work of [...this.backgroundWork]) await work.stop();
     await this.engine.close();
   }
 
