@@ -14,6 +14,7 @@ import {
 import { Runtime } from '../runtime/runtime.ts';
 import { commandCatalog } from './catalog.ts';
 import { formatTable, money } from './format.ts';
+import { commandMcp, commandServe } from './mcp.ts';
 import { ensureNetwork, OWNER } from './network.ts';
 import { type CliOptions, print, requireProvider, UsageError } from './usage.ts';
 
@@ -35,6 +36,8 @@ Usage: s2a <command> [options]
   fault list | fault clear       injected sim faults (kinds: ${FAULT_KINDS.join(', ')})
   catalog refresh [--provider P] pull specs, prices and images through the drivers into the catalog index
   catalog status [--provider P]  rows per provider, when they were refreshed and how old they are
+  mcp                            the MCP server over stdio, for Claude Desktop and IDEs
+  serve [--host H] [--port P]    the MCP server over HTTP at http://127.0.0.1:3001/mcp
 
 Options: --json prints machine-readable output. State lives in $S2A_HOME (default ./.s2a).
 `;
@@ -443,6 +446,8 @@ export async function main(argv: string[]): Promise<number> {
         operation: { type: 'string' },
         rate: { type: 'string' },
         times: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
       },
     });
   } catch (error) {
@@ -468,6 +473,8 @@ export async function main(argv: string[]): Promise<number> {
     billing: commandBilling,
     fault: commandFault,
     catalog: commandCatalog,
+    mcp: commandMcp,
+    serve: commandServe,
   };
   const run = commands[command];
   if (!run) {
