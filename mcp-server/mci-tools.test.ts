@@ -488,6 +488,10 @@ describe('cancelOperation of a running create', () => {
       confirm: true,
     });
     const operationId = (started.structured.operation as { operationId: string }).operationId;
+    // While it runs, other changes are refused before anyone is asked to approve them.
+    const busy = toolErrorOf((await call('deleteMCI', { name: 'brake' })).result);
+    expect(busy.error.code).toBe('OPERATION_BUSY');
+    expect(busy.error.next).toMatch(/cancelOperation/);
     const cancelled = await succeed('cancelOperation', { operationId });
     expect(cancelled.structured.alreadyEnded).toBe(false);
     expect(['cancelled', 'rolled-back']).toContain(

@@ -2,7 +2,7 @@
 // them, and command output cut to a size a model can read.
 import { z } from 'zod';
 import type { MciView } from '../mci/engine.ts';
-import type { MciNode } from '../mci/model.ts';
+import { FINAL_OPERATION_STATUSES, type MciNode } from '../mci/model.ts';
 import { ToolError } from './errors.ts';
 import type { OperationOutput } from './shapes-mci.ts';
 import type { TaskRecord } from './tasks.ts';
@@ -98,4 +98,22 @@ export function tailBytes(text: string, bytes: number): { text: string; droppedB
 /** Output shown inside a fence: a fence in the output itself must not end ours. */
 export function fenced(text: string): string {
   return `\`\`\`\n${text.replaceAll('```', "'''")}\n\`\`\``;
+}
+
+/**
+ * The engine runs one operation per MCI at a time. Checked before the person is asked, so nobody
+ * approves a change that is then refused.
+ */
+export async function refuseWhileBusy(services: ToolServices, name: string, what: string): Promise<void> {
+  const mci = await services.mci();
+  const open = (await mci.engine.journal.listOperations({ mciName: name })).find(
+    (operation) => !FINAL_OPERATION_STATUSES.includes(operation.status),
+  );
+  if (open)
+    throw new ToolError(
+      'OPERATION_BUSY',
+      `cannot ${what} MCI "${name}" while its ${open.kind} operation ${open.id} is ${open.status}`,
+      `Wait for it (getOperation ${open.id}) or stop it (cancelOperation), then call again. Nothing was changed.`,
+      { retryable: true },
+    );
 }

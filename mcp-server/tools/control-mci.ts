@@ -5,7 +5,7 @@ import { ToolError } from '../errors.ts';
 import { confirmField, requireConfirmation } from '../guard.ts';
 import { waitForOperation } from '../progress.ts';
 import { describeOperation, OperationOutputSchema, operationOutput, waitField } from '../shapes-mci.ts';
-import { NodeNameSchema, selectNodes } from '../shapes-task.ts';
+import { NodeNameSchema, refuseWhileBusy, selectNodes } from '../shapes-task.ts';
 import { defineTool } from '../tool.ts';
 
 /** What each action does to a node, for the person who approves it. */
@@ -50,6 +50,7 @@ export const controlMci = defineTool({
   async handler(input, services, call) {
     const mci = await services.mci();
     const view = await mci.engine.getMci(input.name);
+    await refuseWhileBusy(services, input.name, input.action);
     // The engine acts on nodes that have a VM: a node still Pending has nothing to act on yet.
     const targets = (input.node === undefined ? view.nodes : selectNodes(view, [input.node])).filter(
       (node) => node.vmId !== null,

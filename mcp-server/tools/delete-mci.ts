@@ -3,6 +3,7 @@ import { MciNameSchema } from '../../mci/model.ts';
 import { confirmField, mciCostPerHour, requireConfirmation, specPrices } from '../guard.ts';
 import { waitForOperation } from '../progress.ts';
 import { describeOperation, OperationOutputSchema, operationOutput, waitField } from '../shapes-mci.ts';
+import { refuseWhileBusy } from '../shapes-task.ts';
 import { defineTool } from '../tool.ts';
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -45,6 +46,7 @@ export const deleteMci = defineTool({
   async handler(input, services, call) {
     const mci = await services.mci();
     const view = await mci.engine.getMci(input.name);
+    await refuseWhileBusy(services, input.name, 'delete');
     const savedPerHour = round(await mciCostPerHour(mci, input.name, specPrices(services.runtime)));
     const apps = (await mci.listApps(input.name)).map((record) => record.app);
     const deleted = {

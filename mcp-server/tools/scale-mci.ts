@@ -16,7 +16,7 @@ import {
   operationOutput,
   waitField,
 } from '../shapes-mci.ts';
-import { NodeNameSchema, selectNodes } from '../shapes-task.ts';
+import { NodeNameSchema, refuseWhileBusy, selectNodes } from '../shapes-task.ts';
 import { defineTool } from '../tool.ts';
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -83,6 +83,7 @@ export const scaleMci = defineTool({
       );
     const mci = await services.mci();
     const view = await mci.engine.getMci(input.name);
+    await refuseWhileBusy(services, input.name, 'scale');
     const priceOf = specPrices(services.runtime);
     const added: { group: string; count: number; specId: string; pricePerHour: number }[] = [];
     if (input.addNodes) {
