@@ -292,6 +292,27 @@ describe('an MCI through its life', () => {
     ]);
   });
 
+  it('a cancelled scaleMCI request cancels the scale and deletes what it made', async () => {
+    const controller = new AbortController();
+    await expect(
+      call(
+        'scaleMCI',
+        { name, addNodes: { group: 'web', count: 2 }, confirm: true, wait: true },
+        { signal: controller.signal, onProgress: () => controller.abort() },
+      ),
+    ).rejects.toThrow();
+    const mci = await server.runtime.mci();
+    const scales = (await mci.engine.journal.listOperations({ mciName: name }))
+      .filter((operation) => operation.kind === 'scale')
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const latest = scales[0];
+    expect(latest).toBeDefined();
+    const ended = await mci.engine.wait(latest?.id ?? '');
+    expect(['cancelled', 'rolled-back']).toContain(ended.status);
+    expect((await liveVms()).length).toBe(2);
+    expect((await mci.engine.getMci(name)).nodes.map((node) => node.name)).toEqual(['web-1', 'web-2']);
+  });
+
   it('scaleMCI refuses a change above the budget, changing nothing', async () => {
     const error = toolErrorOf(
       (await call('scaleMCI', { name, addNodes: { group: 'web', count: 1000 }, confirm: true })).result,
@@ -488,6 +509,11 @@ describe('cancelOperation of a running create', () => {
       confirm: true,
     });
     const operationId = (started.structured.operation as { operationId: string }).operationId;
+    const running = await succeed('getOperation', { operationId });
+    expect(running.structured).toMatchObject({ kind: 'create', done: false, task: null });
+    const progress = running.structured.progress as { stepsTotal: number; nodesTotal: number };
+    expect(progress.stepsTotal).toBeGreaterThan(0);
+    expect(progress.nodesTotal).toBe(3);
     // While it runs, other changes are refused before anyone is asked to approve them.
     const busy = toolErrorOf((await call('deleteMCI', { name: 'brake' })).result);
     expect(busy.error.code).toBe('OPERATION_BUSY');
