@@ -53,14 +53,13 @@ export async function serveStdio(options: StdioServerOptions): Promise<StdioServ
   });
   const signals = options.signals ?? ['SIGTERM', 'SIGINT', 'SIGHUP'];
   const onSignal = (signal: NodeJS.Signals) => {
-    log(`${signal}: stopping`);
+    if (!closing) log(`${signal}: stopping`);
     void close();
   };
   const onInputEnd = () => void close();
 
   function close(): Promise<void> {
     closing ??= (async () => {
-      for (const signal of signals) process.off(signal, onSignal);
       input.off('end', onInputEnd);
       input.off('close', onInputEnd);
       try {
@@ -73,6 +72,8 @@ export async function serveStdio(options: StdioServerOptions): Promise<StdioServ
       await services.tasks.close();
       await services.runtime.close();
       await server.close().catch(() => undefined);
+      // Signals stay handled until here: a second SIGTERM must not cut the store's close short.
+      for (const signal of signals) process.off(signal, onSignal);
       restoreConsole();
       markClosed();
     })();

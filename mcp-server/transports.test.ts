@@ -190,33 +190,51 @@ describe('stdio: `s2a mcp` as a child process', () => {
     expect(progress.join('\n')).toMatch(/stdio-web/);
   }, 180_000);
 
-  it('stops cleanly when the client closes stdin', async () => {
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: ['bin/s2a.mjs', 'mcp'],
+  it('stops by itself, exit code 0, when the client closes stdin', async () => {
+    const child = spawn(process.execPath, ['bin/s2a.mjs', 'mcp'], {
       cwd: ROOT,
       env: childEnvironment(),
-      stderr: 'pipe',
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const client = new Client({ name: 's2a-stdio-close', version: '1.0.0' });
-    await client.connect(transport);
-    const pid = transport.pid;
-    expect(pid).toBeTypeOf('number');
-    await client.listTools();
-    await client.close();
-    // The SDK client ends stdin, then escalates to signals; the server must be gone either way.
-    const alive = () => {
-      try {
-        process.kill(pid as number, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    for (let attempt = 0; attempt < 100 && alive(); attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const answered = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve();
+      });
+    });
+    child.stdin.write(
+      `${JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'raw', version: '1' },
+        },
+      })}\n`,
+    );
+    await answered;
+    child.stdin.end();
+    const { code, signal } = await exited;
+    expect({ code, signal }, stderr).toEqual({ code: 0, signal: null });
+    // Nothing but protocol on stdout: every line is a JSON-RPC message.
+    for (const line of stdout.split('\n').filter((item) => item.length > 0)) {
+      expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
     }
-    expect(alive()).toBe(false);
+    expect(JSON.parse(stdout.split('\n')[0] ?? '')).toMatchObject({
+      id: 1,
+      result: { serverInfo: { name: 's2a' } },
+    });
+    expect(stderr).not.toMatch(/SIGTERM/);
   }, 60_000);
 });
 
@@ -336,6 +354,12 @@ describe('stdio and HTTP servers at the same time on one S2A_HOME', () => {
     expect(await mciStatusThrough(http, 'both-a')).toMatch(/^Running:1/);
     await createAndWait(http, 'both-b');
     expect(await mciStatusThrough(stdio, 'both-b')).toMatch(/^Running:1/);
+    await http.close();
+    const exited = new Promise<number | null>((resolve) =>
+      served.child.once('exit', (code) => resolve(code)),
+    );
+    served.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   }, 240_000);
 });
 
