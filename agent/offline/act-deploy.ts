@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { findRecipe } from '../../mci/apps/registry.ts';
 import type { SpecHitOutput } from '../../mcp-server/shapes.ts';
 import type { ReviewOutput } from '../../mcp-server/shapes-mci.ts';
+import type { ToolCallOutcome } from '../tool-client.ts';
 import type { AgentEvent, PendingAction, PlanView } from '../types.ts';
 import type {
   DeployIntent,
@@ -183,6 +184,8 @@ function better(a: SpecHitOutput, b: SpecHitOutput, preference: Preference): boo
 export function groupName(base: string, taken: Set<string>): string {
   let name = base
     .normalize('NFKD')
+    // "São" → "Sao": accents come apart under NFKD and are dropped.
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^[^a-z]+/, '')
@@ -210,7 +213,9 @@ export interface ChooseInput {
 
 export type ChooseResult =
   | { kind: 'chosen'; groups: ChosenGroup[]; notes: string[] }
-  | { kind: 'none'; place?: PlaceRequest; input: Record<string, unknown> };
+  | { kind: 'none'; place?: PlaceRequest; input: Record<string, unknown> }
+  /** A search failed: its error, not "no spec", is the answer. */
+  | { kind: 'error'; outcome: ToolCallOutcome };
 
 const SEARCH_LIMIT = 10;
 
@@ -222,6 +227,7 @@ export async function* chooseGroups(
   const { needs, placement, providers, preference } = choose;
   const language = turn.language;
   const notes: string[] = [];
+  let failed: ToolCallOutcome | undefined;
   const inputFor = (place: PlaceRequest | undefined) =>
     searchInput({
       requirements: needs.requirements,
@@ -235,6 +241,7 @@ export async function* chooseGroups(
   const searchAll = async function* (list: readonly (PlaceRequest | undefined)[]) {
     const inputs = list.map(inputFor);
     const outcomes = yield* turn.callAll(inputs.map((input) => ({ toolName: 'searchSpecs', input })));
+    failed = outcomes.find((outcome) => outcome.isError);
     return outcomes.map((outcome, index) => {
       const results = outcome.isError
         ? []
@@ -250,6 +257,7 @@ export async function* chooseGroups(
   if (places.length === 0) {
     const [found] = yield* searchAll([undefined]);
     const { spec, input } = found ?? { spec: undefined, input: {} };
+    if (failed !== undefined) return { kind: 'error', outcome: failed };
     if (spec === undefined) return { kind: 'none', input };
     notes.push(
       say(
@@ -268,6 +276,7 @@ export async function* chooseGroups(
     let chosen: { spec: SpecHitOutput; place: PlaceRequest } | undefined;
     let last: Record<string, unknown> = {};
     const found = yield* searchAll(places);
+    if (failed !== undefined) return { kind: 'error', outcome: failed };
     for (const [index, { spec, input }] of found.entries()) {
       last = input;
       const place = places[index] as PlaceRequest;
@@ -303,6 +312,7 @@ export async function* chooseGroups(
     .map((place) => ({ place, count: place.count ?? (places.length === 1 ? choose.nodeCount : 1) }))
     .filter((entry) => entry.count > 0);
   const found = yield* searchAll(wanted.map((entry) => entry.place));
+  if (failed !== undefined) return { kind: 'error', outcome: failed };
   for (const [index, { place, count }] of wanted.entries()) {
     const { spec, input } = found[index] ?? { spec: undefined, input: {} };
     if (spec === undefined) return { kind: 'none', place, input };
@@ -479,6 +489,12 @@ export async function* planDeploy(
     nodeCount: intent.nodeCount,
     defaultGroup,
   });
+  if (chosen.kind === 'error')
+    return {
+      kind: 'refused',
+      code: chosen.outcome.error?.code ?? 'SEARCH_FAILED',
+      text: `${chosen.outcome.error?.message ?? chosen.outcome.text}\n${chosen.outcome.error?.next ?? ''}`.trim(),
+    };
   if (chosen.kind === 'none') {
     const hints = yield* relaxations(turn, chosen.input, chosen.place);
     const where = chosen.place

@@ -96,6 +96,10 @@ export async function* answerEstimate(
     nodeCount: intent.nodeCount,
     defaultGroup: 'node',
   });
+  if (chosen.kind === 'error') {
+    yield errorEvent(chosen.outcome);
+    return;
+  }
   if (chosen.kind === 'none') {
     const hints = yield* relaxations(turn, chosen.input, chosen.place);
     yield {

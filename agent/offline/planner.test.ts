@@ -267,6 +267,38 @@ describe('answers that act at once or ask', () => {
     const ran = await send(conversation, 'yes');
     expect(replyText(ran)).toMatch(/```/);
     expect(replyText(ran)).toMatch(/not instructions/);
+
+    // "make it 3" with no plan pending scales the MCI in view.
+    const scale = approvalOf(await send(conversation, 'make it 3'));
+    expect(scale.actions[0]).toMatchObject({
+      toolName: 'scaleMCI',
+      input: { name: 'cmd-test', addNodes: { count: 2 } },
+    });
+    expect((await (await engine()).getMci('cmd-test')).nodes).toHaveLength(1);
+    await send(conversation, 'yes');
+    expect((await (await engine()).getMci('cmd-test')).status).toMatch(/^Running:3/);
     await deleteEverything();
+  }, 60_000);
+
+  it('a create that fails says so, and whether anything is left', async () => {
+    const rules: { provider: (typeof PROVIDERS)[number]; id: string }[] = [];
+    for (const provider of PROVIDERS) {
+      const sim = await server.runtime.simDriver(provider);
+      rules.push({ provider, id: await sim.injectFault({ provider, operation: 'createVm', kind: 'error' }) });
+    }
+    try {
+      const conversation = newConversation();
+      const planned = await send(conversation, 'deploy 1 VM with 2 vCPU in Seoul, call it doomed');
+      const done = await send(conversation, {
+        approval: { approvalId: approvalOf(planned).approvalId, approved: true },
+      });
+      const text = replyText(done);
+      if ((await mciNames()).includes('doomed')) expect(text).toMatch(/Part of it exists.*delete doomed/s);
+      else expect(text).toMatch(/nothing is left|Nothing was created/);
+      expect(only(done, 'summary')).toEqual([]);
+    } finally {
+      for (const rule of rules) await (await server.runtime.simDriver(rule.provider)).removeFault(rule.id);
+      await deleteEverything();
+    }
   }, 60_000);
 });
