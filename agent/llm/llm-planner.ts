@@ -401,6 +401,9 @@ export class LlmPlanner implements Planner {
       messages,
       tools: toolSet,
       stopWhen: stepCountIs(Math.max(stepsLeft, 1)),
+      // The default logs the whole error, request and response bodies included (keys echoed back by a
+      // server too): errors arrive as stream parts and become redacted error events instead.
+      onError: () => {},
       ...(this.options.temperature !== undefined ? { temperature: this.options.temperature } : {}),
       ...(signal ? { abortSignal: signal } : {}),
     });
