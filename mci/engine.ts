@@ -21,7 +21,7 @@ import {
   VmWaitError,
   waitForVmStatus,
 } from '../drivers/spec/index.ts';
-import type { Store } from '../store/types.ts';
+import type { Repository, Store } from '../store/types.ts';
 import { MciError } from './errors.ts';
 import { errorRecord, Journal, newOperationId } from './journal.ts';
 import type { KeyVault } from './keys.ts';
@@ -52,6 +52,7 @@ import {
   type Step,
 } from './model.ts';
 import { type PeerRuleChange, syncPeerRules } from './peer-rules.ts';
+import { HOST_KEY_KIND, HOST_KEY_NAMESPACE } from './remote/host-keys.ts';
 import type { SpecResolver } from './resolver.ts';
 import {
   type DriverSource,
@@ -152,6 +153,17 @@ function vmName(mciName: string, node: MciNode): string {
 
 function nodeId(mciName: string, nodeName: string): string {
   return `${mciName}/${nodeName}`;
+}
+
+/** Deletes the host keys recorded for these addresses (any port). */
+async function forgetHostKeys(tx: Repository, addresses: readonly string[]): Promise<void> {
+  for (const address of new Set(addresses))
+    for (const record of await tx.list({
+      namespace: HOST_KEY_NAMESPACE,
+      kind: HOST_KEY_KIND,
+      idPrefix: `${address}:`,
+    }))
+      await tx.delete(HOST_KEY_NAMESPACE, HOST_KEY_KIND, record.id);
 }
 
 function isCapacityLike(error: unknown): boolean {
@@ -1384,14 +1396,20 @@ export class MciEngine {
       await this.store.get<MciNode>(MCI_NAMESPACE, 'node', nodeId(context.operation.mciName, nodeName))
     )?.data;
     if (!node) return;
+    const addresses = node.publicIp ? [node.publicIp] : [];
     if (node.vmId) {
       const driver = await this.drivers(node.provider);
+      const vm = await driver.getVm(node.vmId).catch(() => undefined);
+      if (vm?.publicIp) addresses.push(vm.publicIp);
       await this.runStep(context, `remove.${node.name}`, 'delete', node.regionId, async () => {
         await driver.terminateVm(node.vmId as string);
         return node.vmId as string;
       });
     }
-    await this.store.delete(MCI_NAMESPACE, 'node', nodeId(context.operation.mciName, nodeName));
+    await this.store.transaction(async (tx) => {
+      await forgetHostKeys(tx, addresses);
+      await tx.delete(MCI_NAMESPACE, 'node', nodeId(context.operation.mciName, nodeName));
+    });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -1450,8 +1468,11 @@ export class MciEngine {
     // Regions of every operation of this MCI, in case one failed before recording its resources.
     for (const operation of await this.journal.listOperations({ mciName: name }))
       for (const step of await this.journal.listSteps(operation.id)) regionIds.add(step.regionId);
-    await this.deleteTagged(context, [...regionIds], { 's2a:mci': name, 's2a:owner': this.owner });
-    await this.forgetMci(name, mci);
+    const addresses = await this.deleteTagged(context, [...regionIds], {
+      's2a:mci': name,
+      's2a:owner': this.owner,
+    });
+    await this.forgetMci(name, mci, addresses);
   }
 
   /** Deletes everything the operation made (found by its s2a:op tag) and, for a create, the MCI. */
@@ -1473,13 +1494,15 @@ export class MciEngine {
       'warning',
       `rolling back: deleting what ${operation.id} made in ${regionIds.size} region(s)`,
     );
-    await this.deleteTagged(context, [...regionIds], { 's2a:op': operation.id });
+    const addresses = await this.deleteTagged(context, [...regionIds], { 's2a:op': operation.id });
     if (operation.kind === 'create') {
       await this.forgetMci(
         operation.mciName,
         (await this.store.get<Mci>(MCI_NAMESPACE, 'mci', operation.mciName))?.data,
+        addresses,
       );
     } else if (operation.kind === 'scale') {
+      await this.store.transaction((tx) => forgetHostKeys(tx, addresses));
       const added = (operation.input as { addedNodes: string[] }).addedNodes;
       for (const nodeName of added)
         await this.store.delete(MCI_NAMESPACE, 'node', nodeId(operation.mciName, nodeName));
@@ -1505,7 +1528,11 @@ export class MciEngine {
    * Removes the MCI from the store with everything that hangs on it: nodes, app installs, sealed app
    * secrets (one transaction, so a later MCI of the same name starts clean) and its private keys.
    */
-  private async forgetMci(name: string, mci: Mci | undefined): Promise<void> {
+  private async forgetMci(
+    name: string,
+    mci: Mci | undefined,
+    addresses: readonly string[] = [],
+  ): Promise<void> {
     const keyNames = new Set<string>();
     for (const region of Object.values(mci?.regions ?? {})) if (region.keyName) keyNames.add(region.keyName);
     // Keys of key pairs whose region was never recorded (a crash between the step and the record).
@@ -1516,6 +1543,12 @@ export class MciEngine {
     for (const keyName of (await this.keyVault.list?.(`${name}.`)) ?? []) keyNames.add(keyName);
     for (const keyName of keyNames) await this.keyVault.delete?.(keyName);
     await this.store.transaction(async (tx) => {
+      const nodes = await tx.list<MciNode>({ namespace: MCI_NAMESPACE, kind: 'node', idPrefix: `${name}/` });
+      // Host keys seen at the nodes' addresses: a later VM given the same public IP has another key.
+      await forgetHostKeys(tx, [
+        ...addresses,
+        ...nodes.flatMap((node) => (node.data.publicIp ? [node.data.publicIp] : [])),
+      ]);
       for (const kind of MCI_OWNED_KINDS)
         for (const record of await tx.list({ namespace: MCI_NAMESPACE, kind, idPrefix: `${name}/` }))
           await tx.delete(MCI_NAMESPACE, kind, record.id);
@@ -1526,9 +1559,10 @@ export class MciEngine {
   /**
    * Deletes resources carrying these tags in the regions, in dependency order: VMs (and waits
    * until they are gone), then security groups and key pairs, subnets, vNets. Dependency errors
-   * are retryable and retried with backoff.
+   * are retryable and retried with backoff. Returns the public IPs the VMs had.
    */
-  private async deleteTagged(context: RunContext, regionIds: string[], tags: Tags): Promise<void> {
+  private async deleteTagged(context: RunContext, regionIds: string[], tags: Tags): Promise<string[]> {
+    const addresses: string[] = [];
     await Promise.all(
       regionIds.map(async (regionId) => {
         const parsed = parseRegionId(regionId);
@@ -1543,6 +1577,7 @@ export class MciEngine {
               { statistics: this.statistics },
             );
           const vms = await retry(() => driver.listVms(filter));
+          for (const vm of vms) if (vm.publicIp) addresses.push(vm.publicIp);
           const snapshot = new RegionVmSnapshot(driver, parsed.region, tags, this.pollIntervalMs, this.clock);
           await Promise.all(
             vms.map(async (vm) => {
@@ -1573,6 +1608,7 @@ export class MciEngine {
         });
       }),
     );
+    return addresses;
   }
 
   private async deleteResource(

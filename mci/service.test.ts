@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Runtime } from '../runtime/runtime.ts';
 import { InstallError } from './apps/install.ts';
 import { EncryptedKeyVault } from './keys.ts';
+import { StoreHostKeyStore } from './remote/host-keys.ts';
 import { KEY_VAULT_KIND, KEY_VAULT_NAMESPACE, KeyVault } from './remote/key-vault.ts';
 import { SecretBox } from './remote/secret-box.ts';
 import {
@@ -301,11 +302,23 @@ describe('MciService private ports across regions', () => {
       [`tcp ${rules.ipOf('gcp-1')}/32`, `tcp ${rules.ipOf('gcp-2')}/32`].sort(),
     );
 
+    const hostKeys = new StoreHostKeyStore(context.store);
+    const removedAddress = rules.ipOf('seoul-2') as string;
+    await hostKeys.recordIfAbsent({
+      host: removedAddress,
+      port: 22,
+      algorithm: 'ssh-ed25519',
+      publicKey: 'ssh-ed25519 AAAA',
+      fingerprint: 'SHA256:x',
+      firstSeenAt: new Date().toISOString(),
+    });
     const shrink = await service.engine.scaleMci('spread', { removeNodes: ['seoul-2'] });
     expect((await service.engine.wait(shrink.operationId)).status).toBe('succeeded');
     rules = await rulesOf();
     expect(rules.gcp.kubelet).toEqual([`tcp ${rules.ipOf('seoul-1')}/32`]);
     expect(rules.gcp.wireGuard).toEqual([`udp ${rules.ipOf('seoul-1')}/32`]);
+    // The removed node's host key goes with it.
+    expect(await hostKeys.get(removedAddress, 22)).toBeUndefined();
 
     // A suspended node has no public IP: its rules go, and come back when it resumes.
     const suspend = await service.engine.controlMci('spread', 'suspend', { node: 'gcp-2' });
@@ -345,6 +358,20 @@ describe('MciService after deleteMci', () => {
     }
     // A key no region records (as after a crash between the key pair step and the MCI record).
     await service.keys.save('demo.aws+us-east-1', await service.keys.load('demo.aws+ap-northeast-2'));
+    // Host keys as SSH records them on first use: a later VM at the same address has another key.
+    const hostKeys = new StoreHostKeyStore(context.store);
+    const hostKeyAt = (host: string) => ({
+      host,
+      port: 22,
+      algorithm: 'ssh-ed25519',
+      publicKey: 'ssh-ed25519 AAAA',
+      fingerprint: 'SHA256:x',
+      firstSeenAt: new Date().toISOString(),
+    });
+    const demoAddress = (await service.engine.getMci('demo')).nodes[0]?.publicIp as string;
+    const otherAddress = (await service.engine.getMci('other')).nodes[0]?.publicIp as string;
+    await hostKeys.recordIfAbsent(hostKeyAt(demoAddress));
+    await hostKeys.recordIfAbsent(hostKeyAt(otherAddress));
     const owned = async (name: string) => {
       const ids: string[] = [];
       for (const kind of [APP_INSTALL_KIND, APP_SECRET_KIND, 'node'])
@@ -365,6 +392,8 @@ describe('MciService after deleteMci', () => {
     const { operationId } = await service.engine.deleteMci('demo');
     expect((await service.engine.wait(operationId)).status).toBe('succeeded');
     expect(await owned('demo')).toEqual([]);
+    expect(await hostKeys.get(demoAddress, 22)).toBeUndefined();
+    expect(await hostKeys.get(otherAddress, 22)).toBeDefined();
     await expect(service.revealAppSecret('demo/jupyter/web-1/token')).rejects.toThrow(/no app secret/);
     // The other MCI keeps its own.
     expect((await service.listApps('other')).map((app) => app.app)).toEqual(['jupyter', 'nginx']);
