@@ -189,7 +189,7 @@ function extractNodeGroup(work: Working): string | undefined {
 const HOUR_WORDS =
   /(?:\/\s*(?:h|hr|hour)\b|\b(?:per|an|a|every|each)\s+(?:h|hr|hour)\b|\bhourly\b|\bph\b|시간당|시간\s*당|시간에|1\s*시간|\/\s*시간)/;
 const MONTH_WORDS =
-  /(?:\/\s*(?:mo|mon|month)\b|\b(?:per|a|an|every|each)\s+(?:mo|month)\b|\bmonthly\b|\bpm\b|한\s*달|1\s*달|매달|매월|월간|월\s*(?=\d)|달에|월에|\/\s*월|\/\s*달|한달)/;
+  /(?:\/\s*(?:mo|mon|month)\b|\b(?:per|a|an|every|each)\s+(?:mo|month)\b|\bmonthly\b|\bpm\b|한\s*달|1\s*달|매달|매월|월간|월\s*(?=\d)|월\s*(?:비용|요금|예산|사용료|얼마)|달에|월에|\/\s*월|\/\s*달|한달)/;
 
 function periodNear(text: string, start: number, end: number): 'hour' | 'month' | undefined {
   const after = text.slice(end, end + 18);
@@ -391,6 +391,12 @@ function extractHardware(
   for (const mention of mentions) {
     gpu ??= { count: 1 };
     if (mention.model !== undefined && gpu.model === undefined) gpu.model = mention.model;
+    else if (
+      mention.model !== undefined &&
+      mention.model !== gpu.model &&
+      !(gpu.models ?? []).includes(mention.model)
+    )
+      gpu.models = [...(gpu.models ?? [gpu.model as string]), mention.model];
     const before = text().slice(Math.max(0, mention.start - 14), mention.start);
     const after = text().slice(mention.end, mention.end + 24);
     // "4 A100s", "2x H100", "2 nvidia GPUs": a GPU count, unless a node noun follows ("3 GPU VMs").

@@ -23,6 +23,8 @@ export type Architecture = 'x86_64' | 'arm64';
 export interface GpuRequirement {
   /** Catalog model key from `normalizeGpuModel` ("A100", "A100-80GB", "H100", "T4"); absent: any GPU. */
   model?: string;
+  /** Several models named ("A100 vs H100", "L4 or T4"): any of them will do; `model` is the first. */
+  models?: string[];
   /** At least this many GPUs per node (1 when a GPU is asked for without a number). */
   count: number;
   /** At least this much GPU memory per node, GiB, all GPUs together ("24GB VRAM"). */

@@ -37,18 +37,18 @@ import { catalogRegions } from './vocabulary.ts';
 
 const CUES = {
   create:
-    /\b(?:deploy|create|launch|spin(?:ning)?\s*(?:up|me)|provision|set\s*up|setup|stand\s*up|bring\s*up|fire\s*up|boot\s*up|start\s*up|build|make\s+(?:me\s+)?(?:a|an|\d)|give\s+me|get\s+me|i\s+need|i\s+want|we\s+need|need|want|allocate|rent|host|deployment\s+of)\b|만들|생성|띄워|띄우|띄어|띄울|배포|구축|프로비저닝|세팅|셋업|구성해|준비해|필요해|필요함|필요한데|(?<!지)원해|만드|올려\s*줘|올려줘|올려봐|올리고/,
-  install: /\b(?:install|put|add|deploy|set\s*up|get)\b|설치|깔아|깔고|깔기|올려|추가/,
+    /\b(?:deploy|create|launch|spin(?:ning)?\s*(?:up|me)|provision|set\s*up|setup|stand\s*up|bring\s*up|fire\s*up|boot\s*up|start\s*up|build|make\s+(?:me\s+)?(?:a|an|\d)|set\s+(?:me|us)\s+up|hook\s+(?:me|us)\s+up|(?:give|get)\s+(?:me|us)(?!\s+(?:the\s+|a\s+|an\s+)?(?:details?|status|info|information|list|prices?|overview|summary|costs?|quote|estimate|rundown))|i\s+need|i\s+want|we\s+need|need|want|allocate|rent|host|deployment\s+of)\b|만들|생성|띄워|띄우|띄어|띄울|배포|구축|프로비저닝|세팅|셋업|구성해|준비해|필요해|필요함|필요한데|(?<!지)원해|만드|(?<!다시\s*)올려\s*줘|(?<!다시\s*)올려봐|(?<!다시\s*)올리고/,
+  install: /\b(?:install|put|add|deploy|set\s*up|get)\b|설치|깔아|깔고|깔기|올려|추가|붙여|붙이/,
   run: /\b(?:run|execute|exec)\b|실행|돌려|수행|돌리|명령\S*\s*(?:을|를)?\s*(?:날려|보내|쳐)/,
-  list: /\bwhat(?:'s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|\s+are)\s+(?:\w+\s+)?running\b|\bwhat\s+do\s+(?:i|we)\s+have\b|\b(?:list|show|display|what|which|see|view|get)\b.*\b(?:mcis|clusters|infras?|deployments|vms|servers|instances|nodes|mci)\b|\bmy\s+(?:mcis|clusters|vms|servers|instances|deployments|infra)\b|\bmcis\b|목록|리스트|뭐\s*(?:가\s*)?있|뭐뭐|어떤\s*(?:mci|클러스터|서버|vm).*있|전부\s*보여|다\s*보여|현황/,
+  list: /\bwhat(?:'s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|\s+are)\s+(?:\w+\s+)?running\b|\bwhat\s+do\s+(?:i|we)\s+have\b|\b(?:list|show|display|what|which|see|view|get)\b.*\b(?:mcis|clusters|infras?|deployments|vms|servers|instances|nodes|mci)\b|\bmy\s+(?:mcis|clusters|vms|servers|instances|deployments|infra)\b|\bmcis\b|목록|리스트|뭐\s*(?:가\s*)?있|뭐\s*(?:가\s*)?(?:돌아가|실행\s*중|떠\s*있|켜져)|뭐뭐|어떤\s*(?:mci|클러스터|서버|vm).*있|전부\s*보여|다\s*보여|현황/,
   status:
-    /\b(?:status|state|health|healthy|how\s+is|how's|hows|how\s+are|check\s+on|details?|describe|info|information|up\s+and\s+running|is\s+\S+\s+(?:running|up|ok|alive|ready)|show\s+me|show|look\s+at|get)\b|상태|어때|어떻게\s*(?:돼|되|됐)|확인|정보|상세|살아\s*있|잘\s*돌아|보여/,
+    /\b(?:status|state|health|healthy|how\s+is|how's|hows|how\s+are|check\s+on|details?|describe|info|information|up\s+and\s+running|is\s+\S+\s+(?:running|up|ok|alive|ready)|show\s+me|show|look\s+at|get)\b|상태|어때|괜찮|문제\s*없|정상이|멀쩡|어떻게\s*(?:돼|되|됐)|확인|정보|상세|살아\s*있|잘\s*돌아|보여/,
   scale:
-    /\b(?:scale|scaling|resize|grow|shrink|increase|decrease|reduce|expand|downsize|upsize)\b|\badd\s+\d+(?:\s+more)?\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|\bremove\s+\d+\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|늘려|늘리|늘릴|줄여|줄이|줄일|스케일|확장|축소|증설|감축|\d+\s*(?:대|개)\s*(?:더|추가|빼|제거)/,
+    /\b(?:scale|scaling|resize|grow|shrink|increase|decrease|reduce|expand|downsize|upsize|bump)\b|\b(?:up|down)\s+to\s+\d|\b(?:take|bring|set|size|cut|trim)\b.*\bto\s+\d+(?:\s+(?:nodes?|vms?|servers?|instances?|machines?))?\s*[.!?]*\s*$|\badd\s+\d+(?:\s+more)?\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|\bremove\s+\d+\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|늘려|늘리|늘릴|키워|키우|키울|줄여|줄이|줄일|스케일|확장|축소|증설|감축|\d+\s*(?:대|개)?\s*(?:더|추가|빼|제거)/,
   suspend:
     /\b(?:suspend|stop|pause|shut\s*down|shutdown|power\s*off|turn\s*off|halt|hibernate)\b|중지|정지|멈춰|멈추|일시\s*정지|꺼\s*줘|꺼줘|끄고|꺼\s*놔|꺼놔|끄기|꺼|셧다운|스톱/,
   resume:
-    /\b(?:resume|start|unpause|power\s*on|turn\s*on|wake(?:\s*up)?|bring\s+back)\b|재개|다시\s*(?:시작|켜|가동|실행)|켜\s*줘|켜줘|켜|시작|재가동|깨워/,
+    /\b(?:resume|start|unpause|power\s*on|turn\s*on|wake(?:\s*up)?|bring\s+(?:\S+\s+){0,3}back|back\s+(?:up|online))\b|재개|다시\s*(?:시작|켜|가동|실행|올려|살려)|켜\s*줘|켜줘|켜|시작|재가동|깨워/,
   reboot:
     /\b(?:reboot|restart|bounce|power\s*cycle|cycle)\b|재부팅|재시작|리부트|리부팅|껐다\s*(?:가\s*)?켜|다시\s*부팅/,
   terminate: /\b(?:terminate|kill)\b|종료|터미네이트|종료시켜/,
@@ -641,9 +641,27 @@ function revisePlan(reading: Reading, plan: DeployIntent): Understanding {
     );
     revised.add('providers');
   }
-  // Apps: added, or replaced when the sentence says instead.
+  // Apps: "drop nginx", "nginx 빼고" remove; others are added, or replace the plan's when it says instead.
   if (entities.apps.length > 0) {
-    next.apps = dedupeApps(replacing ? entities.apps : [...next.apps, ...entities.apps]);
+    const removed = new Set(
+      entities.appMentions
+        .filter(
+          (mention) =>
+            /\b(?:drop|remove|without|no|not|minus|skip|except)\s+$/.test(
+              lower.slice(Math.max(0, mention.start - 10), mention.start),
+            ) ||
+            /^\s*(?:은|는|을|를)?\s*(?:빼|제외|말고|없이|지워|삭제)/.test(
+              lower.slice(mention.end, mention.end + 8),
+            ),
+        )
+        .map((mention) => mention.name),
+    );
+    const added = entities.apps.filter((app) => !removed.has(app.name));
+    const kept =
+      replacing && added.length > 0 && removed.size === 0
+        ? []
+        : next.apps.filter((app) => !removed.has(app.name));
+    next.apps = dedupeApps([...kept, ...added]);
     revised.add('apps');
   }
   if (entities.preference !== undefined && entities.preference !== plan.preference) {
@@ -883,10 +901,11 @@ export function understand(text: string, context: ConversationContext = {}): Und
   // Commands: only when the person asks to run something and names something runnable.
   const appNames = entities.apps.map((app) => app.name);
   const runAt = cueAt(lower, 'run');
-  if (
-    runAt >= 0 ||
-    (prepared.quotes.length > 0 && /\b(?:on|in)\b|에서/.test(lower) && CUES.run.test(lower))
-  ) {
+  // A backticked command with "check … with `df -h`" is as clear as "run".
+  const backtickAsked =
+    prepared.quotes.some((quote) => quote.backtick) &&
+    /\b(?:check|with|using|try|do|show)\b|확인|으로|로\s/.test(lower);
+  if (runAt >= 0 || backtickAsked) {
     const command = findCommand(prepared, entities, appNames);
     if (command !== undefined) {
       let targetText = blank(rest, command.start, command.end);
@@ -915,6 +934,10 @@ export function understand(text: string, context: ConversationContext = {}): Und
   const creating = createAt >= 0;
   const hardware = hasRequirements(entities.requirements) || entities.gpuMentioned;
   const countsNodes = entities.counts.some((count) => count.withNoun && !count.more);
+
+  // "drop nginx and use vllm instead", "AWS 말고": a pending plan is revised before any other reading.
+  if (context.pendingPlan !== undefined && cueAt(lower, 'amend') >= 0 && planEntities(entities, false))
+    return revisePlan(reading, context.pendingPlan);
 
   // "remove 2 nodes from web" scales; it is no delete.
   const scaleAt = cueAt(lower, 'scale');
@@ -1026,6 +1049,12 @@ export function understand(text: string, context: ConversationContext = {}): Und
     (planEntities(entities, false) || namedPlaces())
   )
     return buildSearch(reading, context.lastSearch);
+  if (
+    searchAt >= 0 &&
+    countsNodes &&
+    (entities.apps.length > 0 || entities.each || cueAt(rest, 'create') >= 0)
+  )
+    return buildDeploy(reading);
   if (
     searchAt >= 0 &&
     (hardware ||
