@@ -518,8 +518,14 @@ describe('cancelOperation of a running create', () => {
     const busy = toolErrorOf((await call('deleteMCI', { name: 'brake' })).result);
     expect(busy.error.code).toBe('OPERATION_BUSY');
     expect(busy.error.next).toMatch(/cancelOperation/);
-    const cancelled = await succeed('cancelOperation', { operationId });
+    const progressed: string[] = [];
+    const cancelled = await succeed(
+      'cancelOperation',
+      { operationId },
+      { onProgress: (message) => progressed.push(message) },
+    );
     expect(cancelled.structured.alreadyEnded).toBe(false);
+    expect(progressed.length).toBeGreaterThan(0);
     expect(['cancelled', 'rolled-back']).toContain(
       (cancelled.structured.operation as { status: string }).status,
     );

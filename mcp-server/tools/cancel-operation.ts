@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { waitForOperation } from '../progress.ts';
 import { describeOperation, OperationOutputSchema, operationOutput } from '../shapes-mci.ts';
 import { describeTask, mciOrUndefined, taskOperationOutput } from '../shapes-task.ts';
 import { TASK_PREFIX } from '../tasks.ts';
@@ -11,7 +12,7 @@ export const cancelOperation = defineTool({
   description:
     'The emergency brake: stops a running operation and undoes what it made. A create or scale being cancelled deletes the VMs and networks it made so far (status rolled-back or cancelled); ' +
     'a runCommand or installApp task ("task-…") is stopped on every node (what already ran on a node is not undone). Needs no confirmation, so use it only when the person asks to stop, or a running operation is clearly wrong. ' +
-    'Returns once the operation has ended; an operation that already ended is left as it is. Next: getMCI or listMCIs to see what remains.',
+    'Returns once the operation has ended (with progress notifications while it rolls back); an operation that already ended is left as it is. Next: getMCI or listMCIs to see what remains.',
   input: z.object({
     operationId: OperationIdSchema,
   }),
@@ -23,7 +24,7 @@ export const cancelOperation = defineTool({
   }),
   // Destructive: a cancelled create deletes what it made. Idempotent: a second cancel finds it ended.
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-  async handler(input, services) {
+  async handler(input, services, call) {
     if (input.operationId.startsWith(TASK_PREFIX)) {
       const before = await services.tasks.get(input.operationId);
       const task = await services.tasks.cancel(input.operationId);
@@ -41,8 +42,13 @@ export const cancelOperation = defineTool({
     const mci = await services.mci();
     const before = await mci.engine.getOperation(input.operationId);
     const alreadyEnded = operationOutput(before).done;
-    // Waits for the stop and the rollback; ends at once for an operation that already ended.
-    if (!alreadyEnded) await mci.engine.cancelOperation(input.operationId);
+    if (!alreadyEnded) {
+      // The engine returns once the rollback is done; progress notifications cover the wait.
+      const cancelling = mci.engine.cancelOperation(input.operationId);
+      cancelling.catch(() => undefined);
+      await waitForOperation(services, call, input.operationId);
+      await cancelling;
+    }
     const operation = operationOutput(await mci.engine.getOperation(input.operationId));
     return {
       structured: { operation, alreadyEnded },
