@@ -23,6 +23,11 @@ beforeAll(async () => {
   tools = await connectInProcess(server.services);
   // The first search builds the catalog index of this temporary home: slow, and not what is tested.
   await server.services.catalog();
+  await tools.callTool('searchSpecs', SEARCH);
+  await tools.callTool('reviewMCI', {
+    name: 'warm-up',
+    nodeGroups: [{ name: 'web', specId: 'aws+ap-northeast-2+t3.medium', size: 1 }],
+  });
 }, 300_000);
 afterAll(async () => {
   await tools.close();
@@ -222,15 +227,16 @@ describe('LlmPlanner with a scripted model and the real MCP server', () => {
     expect(await mciNames()).not.toContain('llm-replaced');
   });
 
-  it('--yes approves within the budget and runs the whole request in one send', async () => {
+  it('--yes approves within the budget and runs the whole request in one send; Korean in, Korean summary', async () => {
     const { model } = deployScript('llm-yes', 1);
     const agent = new Agent({ store: server.runtime.store, tools, planner: new LlmPlanner(model) });
     const events = await collect(
-      agent.send('c-yes', { text: 'one VM near Seoul' }, { autoApprove: { maxCostPerHour: 5 } }),
+      agent.send('c-yes', { text: '서울 근처에 VM 하나 만들어줘' }, { autoApprove: { maxCostPerHour: 5 } }),
     );
     const types = events.map((event) => event.type);
     expect(types).toContain('approval-request');
     expect(types.at(-1)).toBe('summary');
+    expect(only(events, 'summary')[0]?.text).toMatch(/삭제하려면/);
     expect(await mciNames()).toContain('llm-yes');
     const mci = await server.runtime.mci();
     await mci.engine.deleteMci('llm-yes');

@@ -222,7 +222,16 @@ export class LlmPlanner implements Planner {
     const queue = new EventQueue();
     const work = this.run(input, (event) => queue.push(event)).then(
       () => queue.end(),
-      (error: unknown) => queue.end(error),
+      (error: unknown) => {
+        // A broken tool connection or a bug: one error event for the person, not a stack trace.
+        queue.push({
+          type: 'error',
+          code: 'PLANNER_FAILED',
+          message: this.redact(error instanceof Error ? error.message : String(error)),
+          next: 'Retry; if it keeps failing, check the s2a MCP server (S2A_MCP_URL) or use S2A_PLANNER=offline.',
+        });
+        queue.end();
+      },
     );
     try {
       yield* queue.drain();

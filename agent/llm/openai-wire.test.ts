@@ -217,7 +217,12 @@ beforeAll(async () => {
   mcp = await openMcpTestServer();
   tools = await connectInProcess(mcp.services);
   chat = await startFakeChatServer();
-});
+  // Loading the sim's world and the MCI engine is slow the first time and not what is tested.
+  await tools.callTool('reviewMCI', {
+    name: 'warm-up',
+    nodeGroups: [{ name: 'web', specId: SPEC, size: 1 }],
+  });
+}, 180_000);
 afterAll(async () => {
   await chat.close();
   await tools.close();
