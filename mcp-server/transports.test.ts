@@ -13,7 +13,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './config.ts';
-import { type McpHttpServer, startMcpHttpServer } from './http.ts';
+import { handleMcpHttpRequest, type McpHttpServer, startMcpHttpServer } from './http.ts';
 import { type McpTestServer, openMcpTestServer } from './testing/mcp-test-kit.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -315,6 +315,36 @@ describe('Streamable HTTP on 127.0.0.1', () => {
     const response = await rawInitialize(listed.url, { Origin: 'https://console.example.com' });
     expect(response.status).toBe(200);
     expect(response.headers['access-control-allow-origin']).toBe('https://console.example.com');
+  });
+
+  it('serves a web-standard Request as the Next.js route will (any path, SSE response)', async () => {
+    const response = await handleMcpHttpRequest(
+      new Request('http://localhost:3000/api/mcp', {
+        method: 'POST',
+        headers: {
+          Host: 'localhost:3000',
+          Origin: 'http://localhost:3000',
+          'Content-Type': 'application/json',
+          Accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 7,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-06-18',
+            capabilities: {},
+            clientInfo: { name: 'app', version: '1' },
+          },
+        }),
+      }),
+      server.services,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const text = await response.text();
+    const data = /^data: (.+)$/m.exec(text)?.[1];
+    expect(JSON.parse(data ?? '{}')).toMatchObject({ id: 7, result: { serverInfo: { name: 's2a' } } });
   });
 
   it('answers GET with 405 (stateless: no standing stream) and other paths with 404', async () => {
