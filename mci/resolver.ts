@@ -1,7 +1,7 @@
 // Finding specs: for node groups given as requirements, and for failover to other regions.
 // The catalog will implement SpecResolver with its index; ListSpecResolver works on plain lists.
 import { distanceKm } from '../catalog/places/geo.ts';
-import type { ProviderId, Region, Spec } from '../drivers/spec/index.ts';
+import { type ProviderId, type Region, type Spec, usdPerHour } from '../drivers/spec/index.ts';
 import type { SpecRequirements } from './model.ts';
 
 export interface AlternativeQuery {
@@ -61,7 +61,7 @@ export class ListSpecResolver implements SpecResolver {
             spec.gpu?.model.toLowerCase() === requirements.gpuModel.toLowerCase()),
       )
       .sort(
-        (a, b) => (a.pricePerHour ?? Number.POSITIVE_INFINITY) - (b.pricePerHour ?? Number.POSITIVE_INFINITY),
+        (a, b) => (usdPerHour(a) ?? Number.POSITIVE_INFINITY) - (usdPerHour(b) ?? Number.POSITIVE_INFINITY),
       );
   }
 
@@ -77,15 +77,14 @@ export class ListSpecResolver implements SpecResolver {
           !query.excludeRegionIds.includes(regionIdOf(spec)) &&
           (query.allowedProviders === undefined || query.allowedProviders.includes(spec.provider)) &&
           (query.allowedRegionIds === undefined || query.allowedRegionIds.includes(regionIdOf(spec))) &&
-          (query.maxPricePerHour === undefined || (spec.pricePerHour ?? 0) <= query.maxPricePerHour) &&
+          (query.maxPricePerHour === undefined || (usdPerHour(spec) ?? 0) <= query.maxPricePerHour) &&
           isSameOrBigger(spec, query.spec),
       )
       .map((spec) => ({ spec, distance: Math.round(distance(spec)) }))
       .sort(
         (a, b) =>
           a.distance - b.distance ||
-          (a.spec.pricePerHour ?? Number.POSITIVE_INFINITY) -
-            (b.spec.pricePerHour ?? Number.POSITIVE_INFINITY),
+          (usdPerHour(a.spec) ?? Number.POSITIVE_INFINITY) - (usdPerHour(b.spec) ?? Number.POSITIVE_INFINITY),
       )
       .map((entry) => entry.spec);
   }

@@ -8,6 +8,7 @@ import {
   parseResourceId,
   type Region,
   type Spec,
+  usdPerHour,
 } from '../drivers/spec/index.ts';
 import type { Store } from '../store/types.ts';
 import { type CreateMciRequest, CreateMciRequestSchema, type NodeGroupRequest } from './model.ts';
@@ -195,9 +196,11 @@ async function reviewGroup(
         risks.push(`${where}: no Ubuntu 22.04 in ${region.id}; using ${image.name}`);
     }
   }
-  if (spec.pricePerHour === null)
-    risks.push(`${where}: ${spec.name} has no known price; the estimate leaves it out`);
-  review.pricePerHour = spec.pricePerHour === null ? null : spec.pricePerHour * group.size;
+  // Prices are compared and summed in USD (NHN and KT price in KRW).
+  const price = usdPerHour(spec);
+  if (price === null)
+    risks.push(`${where}: ${spec.name} has no known price in USD; the estimate leaves it out`);
+  review.pricePerHour = price === null ? null : price * group.size;
   if (region.zones.length > 0 && zones.length <= 1)
     risks.push(
       `${where}: ${spec.name} is offered in ${zones.length} zone(s) of ${region.id}; little room to fail over`,

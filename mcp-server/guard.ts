@@ -1,7 +1,7 @@
 // Safety between a model and money: one confirmation by the person (elicitation when the client can
 // show it, else an explicit `confirm: true`), and budget caps per request and in total.
 import { z } from 'zod';
-import { parseResourceId } from '../drivers/spec/index.ts';
+import { parseResourceId, usdPerHour } from '../drivers/spec/index.ts';
 import type { MciService } from '../mci/service.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { ToolError } from './errors.ts';
@@ -88,7 +88,7 @@ export function specPrices(runtime: Runtime): (specId: string) => Promise<number
         ? runtime
             .driver(provider)
             .then((driver) => driver.getSpec(specId))
-            .then((spec) => spec.pricePerHour ?? 0)
+            .then((spec) => usdPerHour(spec) ?? 0)
             .catch(() => 0)
         : Promise.resolve(0);
       cache.set(specId, price);

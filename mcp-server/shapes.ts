@@ -1,6 +1,7 @@
 // Output shapes shared by several tools: compact, flat, described, so a model reads them at a glance.
 import { z } from 'zod';
 import type { Region, Spec, SpecHit } from '../catalog/types.ts';
+import { spotUsdPerHour, usdPerHour } from '../drivers/spec/money.ts';
 
 export const GpuOutputSchema = z
   .object({
@@ -36,7 +37,10 @@ export type SpecHitOutput = z.input<typeof SpecHitOutputSchema>;
 
 const round = (value: number, digits = 4) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** Prices in USD whatever the provider's currency (NHN and KT price in KRW). */
 export function specOutput(spec: Spec, region: Region | undefined): SpecOutput {
+  const price = usdPerHour(spec);
+  const spot = spotUsdPerHour(spec);
   return {
     specId: spec.id,
     provider: spec.provider,
@@ -48,9 +52,9 @@ export function specOutput(spec: Spec, region: Region | undefined): SpecOutput {
     memoryGiB: spec.memoryGiB,
     arch: spec.arch,
     gpu: spec.gpu ? { model: spec.gpu.model, count: spec.gpu.count, memoryGiB: spec.gpu.memoryGiB } : null,
-    pricePerHour: spec.pricePerHour,
-    spotPricePerHour: spec.spotPricePerHour,
-    pricePerMonth: spec.pricePerHour === null ? null : round(spec.pricePerHour * 730, 2),
+    pricePerHour: price === null ? null : round(price, 6),
+    spotPricePerHour: spot === null ? null : round(spot, 6),
+    pricePerMonth: price === null ? null : round(price * 730, 2),
   };
 }
 

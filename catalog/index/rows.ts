@@ -35,21 +35,9 @@ const {
 // Currency
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Fixed KRW → USD rate for the NHN and KT rows (Cloud-Barista lists them in KRW). 1 USD = 1,400 KRW,
- * round figure near the 2025 average, the year those prices date from. Sorting and filtering by price
- * use USD everywhere; `estimateCost` keeps each group in its source currency and sums in USD.
- */
-export const KRW_PER_USD = 1400;
+import { toUsd } from '../../drivers/spec/money.ts';
 
-/** Units of a currency per USD; a currency not listed here leaves the row unpriced in USD. */
-export const UNITS_PER_USD: Readonly<Record<string, number>> = { USD: 1, KRW: KRW_PER_USD };
-
-export function toUsd(amount: number | null, currency: string): number | null {
-  if (amount === null) return null;
-  const rate = UNITS_PER_USD[currency];
-  return rate === undefined ? null : amount / rate;
-}
+export { KRW_PER_USD, toUsd, UNITS_PER_USD } from '../../drivers/spec/money.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Texts
