@@ -1526,7 +1526,8 @@ export class MciEngine {
 
   /**
    * Removes the MCI from the store with everything that hangs on it: nodes, app installs, sealed app
-   * secrets (one transaction, so a later MCI of the same name starts clean) and its private keys.
+   * secrets and host keys seen at its addresses (one transaction, so a later MCI of the same name
+   * starts clean), and its private keys.
    */
   private async forgetMci(
     name: string,
