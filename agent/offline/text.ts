@@ -235,16 +235,77 @@ function convertNumbers(lower: string, notes: string[]): { text: string; vague: 
   return { text, vague };
 }
 
-/** Korean when the text has Hangul. */
+/**
+ * Korean when at least as many words hold Hangul as are English words ("서울에 deploy 해줘" is Korean;
+ * "plz spin up 2 GPU boxes in 서울" is English). Words with digits or symbols (k8s, t3.medium) and
+ * short all-caps acronyms (VM, GPU, AWS) count for neither.
+ */
 export function languageOf(text: string): Language {
-  return /[\uac00-\ud7a3\u3131-\u318e]/.test(text) ? 'ko' : 'en';
+  let hangul = 0;
+  let english = 0;
+  for (const word of text.split(/[\s,.;!?()]+/)) {
+    if (/[\uac00-\ud7a3\u3131-\u318e]/.test(word)) hangul += 1;
+    else if (/^[A-Za-z']+$/.test(word) && !/^[A-Z]{2,5}s?$/.test(word)) english += 1;
+  }
+  return hangul > 0 && hangul >= english ? 'ko' : 'en';
+}
+
+/** Verbs worth recognising through a typo of the same length: a swap or a wrong letter ("depoly", "sclae"). */
+const VERBS = [
+  'deploy',
+  'delete',
+  'create',
+  'launch',
+  'install',
+  'scale',
+  'suspend',
+  'resume',
+  'reboot',
+  'restart',
+  'terminate',
+  'remove',
+  'destroy',
+  'provision',
+  'status',
+  'list',
+];
+
+function sameLengthTypo(word: string): string | undefined {
+  if (word.length < 4) return undefined;
+  for (const verb of VERBS) {
+    if (verb.length !== word.length || verb === word) continue;
+    const differences: number[] = [];
+    for (let index = 0; index < word.length && differences.length <= 2; index++) {
+      if (word[index] !== verb[index]) differences.push(index);
+    }
+    const [first, second] = differences;
+    const swapped =
+      differences.length === 2 &&
+      second === (first as number) + 1 &&
+      word[first as number] === verb[second] &&
+      word[second] === verb[first as number];
+    // One wrong letter only in longer verbs: "lisp" must not become "list".
+    if (swapped || (differences.length === 1 && word.length >= 6)) return verb;
+  }
+  return undefined;
+}
+
+/** Same-length typos of action verbs, corrected where they stand (offsets survive). */
+function correctVerbs(lower: string, notes: string[]): string {
+  return lower.replace(/(?<![\w-])[a-z]{4,9}(?![\w-])/g, (word) => {
+    const verb = sameLengthTypo(word);
+    if (verb === undefined) return word;
+    notes.push(`"${word}" read as "${verb}"`);
+    return verb;
+  });
 }
 
 export function prepareText(raw: string): PreparedText {
   const { masked: quoteMasked, quotes } = maskQuotes(raw);
   const { folded, lower: lowered } = foldPerCharacter(quoteMasked);
   const notes: string[] = [];
-  const { text: lower, vague } = convertNumbers(lowered, notes);
+  const { text: converted, vague } = convertNumbers(lowered, notes);
+  const lower = correctVerbs(converted, notes);
   return {
     raw,
     masked: folded,

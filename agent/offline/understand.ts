@@ -40,7 +40,7 @@ const CUES = {
     /\b(?:deploy|create|launch|spin(?:ning)?\s*(?:up|me)|provision|set\s*up|setup|stand\s*up|bring\s*up|fire\s*up|boot\s*up|start\s*up|build|make\s+(?:me\s+)?(?:a|an|\d)|set\s+(?:me|us)\s+up|hook\s+(?:me|us)\s+up|(?:give|get)\s+(?:me|us)(?!\s+(?:the\s+|a\s+|an\s+)?(?:details?|status|info|information|list|prices?|overview|summary|costs?|quote|estimate|rundown))|i\s+need|i\s+want|we\s+need|need|want|allocate|rent|host|deployment\s+of)\b|만들|생성|띄워|띄우|띄어|띄울|배포|구축|프로비저닝|세팅|셋업|구성해|준비해|필요해|필요함|필요한데|(?<!지)원해|만드|(?<!다시\s*)올려\s*줘|(?<!다시\s*)올려봐|(?<!다시\s*)올리고/,
   install: /\b(?:install|put|add|deploy|set\s*up|get)\b|설치|깔아|깔고|깔기|올려|추가|붙여|붙이/,
   run: /\b(?:run|execute|exec)\b|실행|돌려|수행|돌리|명령\S*\s*(?:을|를)?\s*(?:날려|보내|쳐)/,
-  list: /\bwhat(?:'s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|\s+are)\s+(?:\w+\s+)?running\b|\bwhat\s+do\s+(?:i|we)\s+have\b|\b(?:list|show|display|what|which|see|view|get)\b.*\b(?:mcis|clusters|infras?|deployments|vms|servers|instances|nodes|mci)\b|\bmy\s+(?:mcis|clusters|vms|servers|instances|deployments|infra)\b|\bmcis\b|목록|리스트|뭐\s*(?:가\s*)?있|뭐\s*(?:가\s*)?(?:돌아가|실행\s*중|떠\s*있|켜져)|뭐뭐|어떤\s*(?:mci|클러스터|서버|vm).*있|전부\s*보여|다\s*보여|현황/,
+  list: /\b(?:anything|something)\s+running\b|\bwhat(?:'s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|\s+are)\s+(?:\w+\s+)?running\b|\bwhat\s+do\s+(?:i|we)\s+have\b|\b(?:list|show|display|what|which|see|view|get)\b.*\b(?:mcis|clusters|infras?|deployments|vms|servers|instances|nodes|mci)\b|\bmy\s+(?:mcis|clusters|vms|servers|instances|deployments|infra)\b|\bmcis\b|목록|리스트|뭐\s*(?:가\s*)?있|뭐\s*(?:가\s*)?(?:돌아가|실행\s*중|떠\s*있|켜져)|뭐뭐|어떤\s*(?:mci|클러스터|서버|vm).*있|전부\s*보여|다\s*보여|현황/,
   status:
     /\b(?:status|state|health|healthy|how\s+is|how's|hows|how\s+are|check\s+on|details?|describe|info|information|up\s+and\s+running|is\s+\S+\s+(?:running|up|ok|alive|ready)|show\s+me|show|look\s+at|get)\b|상태|어때|괜찮|문제\s*없|정상이|멀쩡|어떻게\s*(?:돼|되|됐)|확인|정보|상세|살아\s*있|잘\s*돌아|보여/,
   scale:
@@ -104,10 +104,7 @@ function setAsideInjection(prepared: PreparedText): { prepared: PreparedText; in
     injection = true;
     // From the start of the clause holding the override to the end of its sentence.
     const clauseStart = Math.max(
-      lower.lastIndexOf('.', override.index) + 1,
-      lower.lastIndexOf('!', override.index) + 1,
-      lower.lastIndexOf('?', override.index) + 1,
-      lower.lastIndexOf('\n', override.index) + 1,
+      ...['.', '!', '?', '\n', ',', ';', ':'].map((mark) => lower.lastIndexOf(mark, override.index) + 1),
     );
     const afterEnd = /[.!?\n]/.exec(lower.slice(override.index + override[0].length));
     const end = afterEnd === null ? lower.length : override.index + override[0].length + afterEnd.index + 1;
@@ -155,7 +152,7 @@ function shortAnswer(lower: string): 'confirm' | 'reject' | undefined {
 
 const KNOWN_COMMANDS = new Set(
   `nvidia-smi uptime df du free top htop ps ls cat echo hostname whoami uname date docker kubectl k3s systemctl
-  journalctl curl wget ping apt apt-get pip pip3 python python3 nproc lscpu lsblk ip ifconfig ss netstat tail head
+  journalctl curl wget ping apt apt-get yum dnf snap reboot shutdown poweroff hostnamectl timedatectl lsmod pip pip3 python python3 nproc lscpu lsblk ip ifconfig ss netstat tail head
   grep ollama ray env id w who dmesg sudo sh bash git make node npm free vmstat iostat sensors nvcc lspci
   mount touch mkdir rm cp mv chmod chown tar unzip service crontab jupyter nginx`.split(/\s+/),
 );
@@ -1028,6 +1025,13 @@ export function understand(text: string, context: ConversationContext = {}): Und
 
   // Deploy.
   if (creating) return buildDeploy(reading);
+
+  // "what is gpu-lab", "how many nodes does demo have": a known MCI named, nothing to search for.
+  if (!describesNodes && entities.providerMentions === 0 && context.knownMcis !== undefined && !located()) {
+    const named = target(reading, rest, false);
+    if (named.kind === 'found' && named.target.via === 'named')
+      return done(reading, { kind: 'mciStatus', target: named.target, notes: reading.notes });
+  }
 
   // Listings, status, help.
   const statusAt = cueAt(rest, 'status');
