@@ -46,8 +46,13 @@ export function exposedTools(
   return tools.filter((tool) => !config.readOnly || tool.annotations.readOnlyHint);
 }
 
+/** Converting schemas costs ~10 ms a tool; stateless HTTP builds a server per request, so keep them. */
+const listings = new WeakMap<ToolDefinition, Tool>();
+
 export function toolListing(tool: ToolDefinition): Tool {
-  return {
+  const cached = listings.get(tool);
+  if (cached) return cached;
+  const listing: Tool = {
     name: tool.name,
     title: tool.title,
     description: tool.description,
@@ -55,6 +60,8 @@ export function toolListing(tool: ToolDefinition): Tool {
     outputSchema: z.toJSONSchema(tool.output, { io: 'output', target: 'draft-7' }) as Tool['outputSchema'],
     annotations: { title: tool.title, ...tool.annotations },
   };
+  listings.set(tool, listing);
+  return listing;
 }
 
 /** An isError result: the JSON {error: {code, message, next, retryable}, ...details} as text. */
