@@ -9,9 +9,11 @@ import {
   parseRegionId,
   parseResourceId,
   type Spec,
+  usdPerHour,
   type Vm,
 } from '../drivers/spec/index.ts';
 import { Runtime } from '../runtime/runtime.ts';
+import { commandAsk, commandChat } from './agent.ts';
 import { commandCatalog } from './catalog.ts';
 import { formatTable, money } from './format.ts';
 import { commandMcp, commandServe } from './mcp.ts';
@@ -22,6 +24,11 @@ const HELP = `s2a — speech to action, multi-cloud (simulated clouds by default
 
 Usage: s2a <command> [options]
 
+  ask "REQUEST" [--yes] [--continue] [--planner offline|llm]
+                                 one request in English or Korean: a plan, one approval, then action
+                                 (--yes approves plans within S2A_MAX_COST_PER_HOUR; --continue
+                                 goes on with the last conversation, so "delete it" knows what "it" is)
+  chat                           the same as a conversation (a REPL)
   start                          a guided tour: regions, then a VM created, shown and deleted
   providers                      the ten providers, their drivers and region counts
   regions [--provider P]         regions with coordinates
@@ -97,7 +104,7 @@ async function cheapestSpec(driver: CloudDriver, region: string): Promise<Spec> 
     .filter(
       (spec) => spec.pricePerHour !== null && spec.gpu === null && spec.vcpu >= 2 && spec.arch === 'x86_64',
     )
-    .sort((first, second) => (first.pricePerHour ?? 0) - (second.pricePerHour ?? 0));
+    .sort((first, second) => (usdPerHour(first) ?? 0) - (usdPerHour(second) ?? 0));
   const spec = priced[0];
   if (!spec) throw new Error(`no priced x86_64 spec with 2+ vCPUs and 4+ GiB in ${region}`);
   return spec;
@@ -135,7 +142,7 @@ async function commandStart(runtime: Runtime, options: Options): Promise<number>
   const driver = await runtime.driver(provider);
   const spec = await cheapestSpec(driver, region);
   out(
-    `Cheapest x86_64 spec with 2+ vCPUs and 4+ GiB in ${provider}+${region} (Seoul): ${spec.name}, ${spec.vcpu} vCPU, ${spec.memoryGiB} GiB, ${money(spec.pricePerHour)}/h (${spec.source}, ${spec.fetchedAt}).`,
+    `Cheapest x86_64 spec with 2+ vCPUs and 4+ GiB in ${provider}+${region} (Seoul): ${spec.name}, ${spec.vcpu} vCPU, ${spec.memoryGiB} GiB, ${money(usdPerHour(spec))}/h (${spec.source}, ${spec.fetchedAt}).`,
   );
   const mci = `tour-${Date.now().toString(36)}`;
   const network = await ensureNetwork(driver, region, mci);
@@ -233,11 +240,11 @@ async function commandSpecs(runtime: Runtime, options: Options): Promise<number>
     .filter(
       (spec) =>
         (!options.values.gpu || spec.gpu !== null) &&
-        (spec.pricePerHour ?? Number.POSITIVE_INFINITY) <= maxPrice,
+        (usdPerHour(spec) ?? Number.POSITIVE_INFINITY) <= maxPrice,
     )
     .sort(
       (first, second) =>
-        (first.pricePerHour ?? Number.POSITIVE_INFINITY) - (second.pricePerHour ?? Number.POSITIVE_INFINITY),
+        (usdPerHour(first) ?? Number.POSITIVE_INFINITY) - (usdPerHour(second) ?? Number.POSITIVE_INFINITY),
     )
     .slice(0, limit);
   print(
@@ -250,7 +257,7 @@ async function commandSpecs(runtime: Runtime, options: Options): Promise<number>
         String(spec.memoryGiB),
         spec.arch,
         spec.gpu ? `${spec.gpu.count}× ${spec.gpu.model}` : '-',
-        money(spec.pricePerHour),
+        money(usdPerHour(spec)),
         money(spec.spotPricePerHour),
       ]),
     ]),
@@ -448,6 +455,10 @@ export async function main(argv: string[]): Promise<number> {
         times: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
+        yes: { type: 'boolean', short: 'y' },
+        continue: { type: 'boolean', short: 'c' },
+        conversation: { type: 'string' },
+        planner: { type: 'string' },
       },
     });
   } catch (error) {
@@ -475,6 +486,8 @@ export async function main(argv: string[]): Promise<number> {
     catalog: commandCatalog,
     mcp: commandMcp,
     serve: commandServe,
+    ask: commandAsk,
+    chat: commandChat,
   };
   const run = commands[command];
   if (!run) {
@@ -484,7 +497,10 @@ export async function main(argv: string[]): Promise<number> {
   let runtime: Runtime | undefined;
   try {
     // The tour moves at a watchable pace unless the user chose a time scale.
-    const sim = command === 'start' && !process.env.S2A_SIM_TIME_SCALE ? { timeScale: 0.05 } : {};
+    const sim =
+      ['start', 'ask', 'chat'].includes(command) && !process.env.S2A_SIM_TIME_SCALE
+        ? { timeScale: 0.05 }
+        : {};
     runtime = await Runtime.open({ sim });
     return await run(runtime, options);
   } catch (error) {
