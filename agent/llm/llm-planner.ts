@@ -321,7 +321,8 @@ export class LlmPlanner implements Planner {
         if (run.error !== undefined) {
           messages = closeUnansweredToolCalls(messages, { type: 'error-text', value: INTERRUPTED });
           emit(this.errorEvent(run.error, signal));
-          return;
+          // What was created before the failure still deserves its summary.
+          break;
         }
         if (run.approvals.length === 0) {
           if (stepsLeft <= 0 && run.lastFinishReason === 'tool-calls') {
