@@ -545,6 +545,26 @@ export async function* planDeploy(
         ...review.issues.map((issue) => `- ${issue}`),
       ].join('\n'),
     };
+  // The server's own cost caps: reviewMCI warns that createMCI will refuse; an approval could not help.
+  const capped = review.risks.filter((risk) => risk.startsWith('budget:') && /will refuse/.test(risk));
+  if (capped.length > 0)
+    return {
+      kind: 'refused',
+      code: 'BUDGET_EXCEEDED',
+      text: [
+        say(
+          language,
+          `The plan costs ${money(review.pricePerHour)}/h, more than this s2a server allows, so I did not ask to create it:`,
+          `계획 비용이 ${money(review.pricePerHour)}/h로 이 s2a 서버의 한도를 넘어 생성을 요청하지 않았습니다:`,
+        ),
+        ...capped.map((risk) => `- ${risk}`),
+        say(
+          language,
+          'Ask for fewer or cheaper nodes ("cheapest"), or raise the cap.',
+          '노드 수를 줄이거나 더 싼 스펙("제일 싼 걸로")을 요청하거나 한도를 올려 주세요.',
+        ),
+      ].join('\n'),
+    };
   const notes = [...intent.notes, ...needs.notes, ...chosen.notes];
   for (const group of groups) {
     if (group.place !== undefined && group.spec.distanceKm !== null)

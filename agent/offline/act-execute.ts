@@ -8,6 +8,7 @@ import type { AgentEvent, PendingAction } from '../types.ts';
 import type { Language } from './intent.ts';
 import { money, table } from './plan-view.ts';
 import { errorEvent, say, type Turn } from './planner-turn.ts';
+import { catalogRegions } from './vocabulary.ts';
 
 /** getMCI's structured output, the fields the summary reads. */
 export interface MciDetails {
@@ -45,11 +46,20 @@ export function approvedInput(action: PendingAction): Record<string, unknown> {
   return { ...action.input, confirm: true, wait: true };
 }
 
-/** Endpoints worth a link: URL values of installed apps, per node. */
+let regionNames: Map<string, string> | undefined;
+
+/** "gcp+asia-northeast3" → "South Korea (Seoul)", from the catalog's regions. */
+export function regionName(regionId: string, known: Record<string, string> = {}): string {
+  regionNames ??= new Map(catalogRegions().map((region) => [region.id, region.displayName]));
+  return known[regionId] ?? regionNames.get(regionId) ?? regionId;
+}
+
+/** Endpoints worth a link: URL values of installed apps, on nodes that still exist. */
 export function endpointsOf(mci: MciDetails): { name: string; url: string }[] {
   const endpoints: { name: string; url: string }[] = [];
+  const present = new Set(mci.nodes.filter((node) => node.status !== 'Terminated').map((node) => node.name));
   for (const app of mci.apps)
-    for (const node of app.nodes)
+    for (const node of app.nodes.filter((entry) => present.has(entry.node)))
       for (const [output, value] of Object.entries(node.endpoints))
         if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
           endpoints.push({ name: `${node.node} ${app.app} ${output}`, url: value });
@@ -60,13 +70,13 @@ export function endpointsOf(mci: MciDetails): { name: string; url: string }[] {
 export function mciSummaryText(
   mci: MciDetails,
   language: Language,
-  regionNames: Record<string, string> = {},
+  names: Record<string, string> = {},
 ): string {
   const live = mci.nodes.filter((node) => node.status !== 'Terminated');
   const perRegion = new Map<string, number>();
   for (const node of live) perRegion.set(node.regionId, (perRegion.get(node.regionId) ?? 0) + 1);
   const where = [...perRegion.entries()]
-    .map(([regionId, count]) => `${count} × ${regionNames[regionId] ?? regionId}`)
+    .map(([regionId, count]) => `${count} × ${regionName(regionId, names)}`)
     .join(', ');
   const lines = [
     say(
@@ -81,7 +91,7 @@ export function mciSummaryText(
         : ['node', 'region', 'spec', 'GPU', 'status', 'public IP'],
       mci.nodes.map((node) => [
         node.name,
-        regionNames[node.regionId] ?? node.regionId,
+        regionName(node.regionId, names),
         node.specId.split('+').slice(2).join('+'),
         node.gpu,
         node.status,
@@ -89,14 +99,17 @@ export function mciSummaryText(
       ]),
     ),
   ];
+  const present = new Set(live.map((node) => node.name));
   for (const app of mci.apps) {
-    const healthy = app.nodes.filter((node) => node.status === 'installed').length;
+    const nodes = app.nodes.filter((node) => present.has(node.node));
+    if (nodes.length === 0) continue;
+    const healthy = nodes.filter((node) => node.status === 'installed').length;
     lines.push(
       '',
       say(
         language,
-        `${app.app}: ${app.ok ? 'installed and healthy' : 'finished with failures'} on ${healthy}/${app.nodes.length} nodes.`,
-        `${app.app}: ${app.nodes.length}대 중 ${healthy}대 ${app.ok ? '설치 및 정상 동작 확인' : '설치, 일부 실패'}.`,
+        `${app.app}: ${app.ok ? 'installed and healthy' : 'finished with failures'} on ${healthy}/${nodes.length} nodes.`,
+        `${app.app}: ${nodes.length}대 중 ${healthy}대 ${app.ok ? '설치 및 정상 동작 확인' : '설치, 일부 실패'}.`,
       ),
     );
   }
@@ -128,13 +141,15 @@ export async function* executeDeploy(
   mciName: string,
   actions: readonly PendingAction[],
   regionNames: Record<string, string>,
-): AsyncGenerator<AgentEvent, { created: boolean }> {
+): AsyncGenerator<AgentEvent, { created: boolean; operationId?: string }> {
   const language = turn.language;
   let created = false;
+  let operationId: string | undefined;
   for (const action of actions) {
     const outcome = yield* turn.call(action.toolName, approvedInput(action), { progress: true });
     if (action.toolName === 'createMCI') {
       const operation = outcome.structured?.operation as OperationOutput | undefined;
+      operationId = operation?.operationId;
       if (outcome.isError || operation?.status !== 'succeeded') {
         // Whatever the error, what matters next is whether anything is left behind.
         turn.forgetMcis();
@@ -156,7 +171,7 @@ export async function* executeDeploy(
                 `${mciName} 생성 실패: ${reason}. ${operation?.status === 'rolled-back' ? '롤백되어 남은 리소스도 비용도 없습니다.' : '아무것도 만들어지지 않았습니다.'}${next ? ` 다음 단계: ${next}` : ''}`,
               ),
         };
-        if (!left) return { created: false };
+        if (!left) return { created: false, ...(operationId ? { operationId } : {}) };
         created = true;
         break;
       }
@@ -188,12 +203,12 @@ export async function* executeDeploy(
       };
   }
   const mci = yield* fetchMci(turn, mciName);
-  if (mci === undefined) return { created };
-  yield {
-    type: 'summary',
-    text: mciSummaryText(mci, language, regionNames),
-    endpoints: endpointsOf(mci),
-    mciName,
-  };
-  return { created };
+  if (mci !== undefined)
+    yield {
+      type: 'summary',
+      text: mciSummaryText(mci, language, regionNames),
+      endpoints: endpointsOf(mci),
+      mciName,
+    };
+  return { created, ...(operationId ? { operationId } : {}) };
 }

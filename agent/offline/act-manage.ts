@@ -4,7 +4,14 @@
  * read-only answers (list, status, operation, apps) that act at once.
  */
 import type { AgentEvent, PendingAction, PlanNodeGroup, PlanView } from '../types.ts';
-import { approvedInput, endpointsOf, fetchMci, type MciDetails, mciSummaryText } from './act-execute.ts';
+import {
+  approvedInput,
+  endpointsOf,
+  fetchMci,
+  type MciDetails,
+  mciSummaryText,
+  regionName,
+} from './act-execute.ts';
 import type {
   ControlIntent,
   DeleteIntent,
@@ -316,7 +323,7 @@ function planScale(language: Language, mci: MciDetails, intent: ScaleIntent, not
         group,
         provider: template.provider,
         regionId: template.regionId,
-        regionName: template.regionId,
+        regionName: regionName(template.regionId),
         specId: template.specId,
         shape: template.gpu ?? template.specId.split('+').slice(2).join('+'),
         count: extra,
@@ -396,7 +403,7 @@ function planScale(language: Language, mci: MciDetails, intent: ScaleIntent, not
       steps: [
         say(
           language,
-          `Delete ${removed.join(', ')} (their VMs and data, for good)`,
+          `Delete ${removed.join(', ')}: VM${removed.length === 1 ? '' : 's'} and data are gone for good`,
           `${removed.join(', ')} 삭제 (VM과 데이터 복구 불가)`,
         ),
       ],

@@ -31,6 +31,10 @@ import {
 } from './planner-turn.ts';
 import { understand } from './understand.ts';
 
+/** Words that make a sentence a change to the pending plan rather than a request of its own. */
+const REVISION_WORDS =
+  /\b(?:instead|actually|rather|make\s+it|change|switch|also|too|as\s+well|plus|swap|update|use|only|more|fewer|less|same|but)\b|대신|바꿔|바꾸|변경|말고|도\s*(?:설치|깔|추가|넣)|로\s*해|으로\s*해|하자|더|만/i;
+
 export class OfflinePlanner implements Planner {
   readonly name = 'offline';
 
@@ -50,15 +54,22 @@ export class OfflinePlanner implements Planner {
     if (state.lastSearch !== undefined) context.lastSearch = state.lastSearch;
     const lastOperationId = conversation.lastOperationId ?? state.lastOperationId;
     if (lastOperationId !== undefined) context.lastOperationId = lastOperationId;
-    const understanding = understand(message.text, context);
+    let understanding = understand(message.text, context);
+    // A whole new deploy sentence while a plan waits is a new request, not a revision of the old one
+    // (which would keep the old plan's GPUs or places); follow-up words ("instead", "also") revise.
+    if (
+      understanding.kind === 'intent' &&
+      understanding.intent.kind === 'deploy' &&
+      understanding.intent.revised !== undefined &&
+      !REVISION_WORDS.test(message.text)
+    ) {
+      const { pendingPlan: _pending, ...withoutPlan } = context;
+      const fresh = understand(message.text, withoutPlan);
+      if (fresh.kind === 'intent' && fresh.intent.kind === 'deploy') understanding = fresh;
+    }
     turn.language = understanding.language;
     state.language = understanding.language;
     writeState(conversation, state);
-    if (understanding.kind === 'clarify') {
-      const { question, options } = understanding.clarification;
-      yield { type: 'question', text: question, ...(options !== undefined ? { options } : {}) };
-      return;
-    }
     if (understanding.flags.injection)
       yield {
         type: 'text',
@@ -68,6 +79,11 @@ export class OfflinePlanner implements Planner {
           '메시지 일부가 규칙을 바꾸거나 확인을 건너뛰라고 요청해서 그 부분은 무시했습니다.',
         ),
       };
+    if (understanding.kind === 'clarify') {
+      const { question, options } = understanding.clarification;
+      yield { type: 'question', text: question, ...(options !== undefined ? { options } : {}) };
+      return;
+    }
     yield* this.act(turn, state, understanding.intent);
   }
 
@@ -201,6 +217,14 @@ export class OfflinePlanner implements Planner {
     yield { type: 'approval-request', approvalId, plan, actions };
   }
 
+  /** "How is it going", "cancel it": the last operation started in this conversation. */
+  private rememberOperation(turn: Turn, state: OfflinePlannerState, operationId: string | undefined): void {
+    if (operationId === undefined) return;
+    turn.conversation.lastOperationId = operationId;
+    state.lastOperationId = operationId;
+    writeState(turn.conversation, state);
+  }
+
   private async *answerApproval(
     turn: Turn,
     state: OfflinePlannerState,
@@ -228,16 +252,18 @@ export class OfflinePlanner implements Planner {
       const regionNames = Object.fromEntries(
         pending.plan.groups.map((group) => [group.regionId, group.regionName]),
       );
-      const { created } = yield* executeDeploy(turn, pendingState.mciName, pending.actions, regionNames);
+      const { created, operationId } = yield* executeDeploy(
+        turn,
+        pendingState.mciName,
+        pending.actions,
+        regionNames,
+      );
+      this.rememberOperation(turn, state, operationId);
       if (created) conversation.lastMciName = pendingState.mciName;
       return;
     }
     const { exists, operationId } = yield* executeChange(turn, pendingState.mciName, pending.actions);
-    if (operationId !== undefined) {
-      conversation.lastOperationId = operationId;
-      state.lastOperationId = operationId;
-      writeState(conversation, state);
-    }
+    this.rememberOperation(turn, state, operationId);
     if (exists) conversation.lastMciName = pendingState.mciName;
     else if (conversation.lastMciName === pendingState.mciName) delete conversation.lastMciName;
   }
