@@ -5,11 +5,12 @@ import { PROVIDERS, ProviderIdSchema } from '../drivers/spec/index.ts';
  * Which driver serves each provider. The default binds all ten to the sim, so s2a works offline;
  * a real driver switches on by configuration only (S2A_CONNECTIONS), when credentials exist.
  */
-export const ConnectionSchema = z.object({
-  driver: z
-    .enum(['sim'])
-    .describe('"sim" now; real drivers (aws, gcp, azure, tencent) arrive with their issues'),
+export const SimConnectionSchema = z.object({
+  driver: z.literal('sim').describe('The offline emulator'),
 });
+
+/** One entry per driver kind; runtime/drivers.ts maps each kind to its factory. */
+export const ConnectionSchema = z.discriminatedUnion('driver', [SimConnectionSchema]);
 export type Connection = z.infer<typeof ConnectionSchema>;
 
 export const ConnectionsSchema = z.partialRecord(ProviderIdSchema, ConnectionSchema);

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Catalog, CatalogOpenOptions } from '../catalog/catalog.ts';
-import { loadWorld, worldForProvider } from '../catalog/load/index.ts';
+import { loadWorld } from '../catalog/load/index.ts';
 import type { SimConfig } from '../drivers/sim/sim-config.ts';
 import { simConfigFromEnvironment } from '../drivers/sim/sim-config.ts';
 import type { SimDriver } from '../drivers/sim/sim-driver.ts';
@@ -108,21 +108,15 @@ export class Runtime {
   async driver(provider: ProviderId): Promise<CloudDriver> {
     const existing = this.drivers.get(provider);
     if (existing) return existing;
-    const connection = this.connections[provider];
-    let driver: CloudDriver;
-    switch (connection.driver) {
-      case 'sim': {
-        const { SimDriver } = await import('../drivers/sim/sim-driver.ts');
-        driver = new SimDriver({
-          provider,
-          store: this.store,
-          world: worldForProvider(provider),
-          config: this.simConfig,
-          ...(this.clock ? { clock: this.clock } : {}),
-        });
-        break;
-      }
-    }
+    const { createDriver } = await import('./drivers.ts');
+    const driver = await createDriver({
+      provider,
+      connection: this.connections[provider],
+      store: this.store,
+      simConfig: this.simConfig,
+      environment: this.environment,
+      ...(this.clock ? { clock: this.clock } : {}),
+    });
     this.drivers.set(provider, driver);
     return driver;
   }

@@ -1,0 +1,47 @@
+import type { SimConfig } from '../drivers/sim/sim-config.ts';
+import type { CloudDriver, ProviderId } from '../drivers/spec/index.ts';
+import type { Store } from '../store/types.ts';
+import type { Connection } from './config.ts';
+
+/** What a driver factory may use: the connection's own settings plus what the runtime holds. */
+export interface DriverFactoryContext<C extends Connection = Connection> {
+  provider: ProviderId;
+  connection: C;
+  store: Store;
+  simConfig: SimConfig;
+  environment: Record<string, string | undefined>;
+  clock?: () => number;
+}
+
+export type DriverFactory<C extends Connection = Connection> = (
+  context: DriverFactoryContext<C>,
+) => Promise<CloudDriver>;
+
+type DriverKind = Connection['driver'];
+
+/**
+ * Driver kind → factory. Each factory imports its driver (and so its SDK) only when called, so a
+ * provider left on the sim never loads a cloud SDK. Add a real driver here with one line, and its
+ * connection fields in config.ts.
+ */
+export const DRIVER_FACTORIES: { [K in DriverKind]: DriverFactory<Extract<Connection, { driver: K }>> } = {
+  sim: async ({ provider, store, simConfig, clock }) => {
+    const [{ SimDriver }, { worldForProvider }] = await Promise.all([
+      import('../drivers/sim/sim-driver.ts'),
+      import('../catalog/load/index.ts'),
+    ]);
+    return new SimDriver({
+      provider,
+      store,
+      world: worldForProvider(provider),
+      config: simConfig,
+      ...(clock ? { clock } : {}),
+    });
+  },
+};
+
+/** Creates the driver a connection names. */
+export function createDriver(context: DriverFactoryContext): Promise<CloudDriver> {
+  const factory = DRIVER_FACTORIES[context.connection.driver] as DriverFactory;
+  return factory(context);
+}
