@@ -10,6 +10,7 @@ import type {
   Budget,
   GpuRequirement,
   NodeRequirements,
+  OsRequest,
   Preference,
   ProviderFilter,
   ProviderId,
@@ -59,6 +60,7 @@ export interface Entities {
   nodeGroup?: string;
   operationId?: string;
   limit?: number;
+  os?: OsRequest;
   notes: string[];
 }
 
@@ -694,6 +696,30 @@ function modelParameterOf(app: string): { name: string; pattern: RegExp } | unde
   return apps().find((known) => known.name === app)?.modelParameter;
 }
 
+const OS_NAMES: readonly [RegExp, string][] = [
+  [/ubuntu|우분투/, 'ubuntu'],
+  [/debian|데비안/, 'debian'],
+  [/rocky(?:\s*linux)?|록키/, 'rocky'],
+  [/centos|센트\s*os/, 'centos'],
+  [/almalinux|alma\s*linux/, 'almalinux'],
+  [/amazon\s*linux|al2023/, 'amazon-linux'],
+  [/rhel|red\s*hat/, 'rhel'],
+  [/windows(?:\s*server)?|윈도우/, 'windows'],
+];
+
+/** "Ubuntu 22.04", "우분투 24.04", "debian 12": the image's OS, taken out so its numbers count nothing. */
+function extractOs(work: Working): OsRequest | undefined {
+  for (const [pattern, name] of OS_NAMES) {
+    const match = regex(
+      `(?<![a-z])(?:${pattern.source})(?![a-z])(?:\\s*(\\d{1,2}(?:\\.\\d{1,2})?)(?![\\d.]))?`,
+    ).exec(work.text);
+    if (match === null) continue;
+    take(work, match.index, match.index + match[0].length);
+    return match[1] === undefined ? { name } : { name, version: match[1] };
+  }
+  return undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // All of it
 // ---------------------------------------------------------------------------------------------
@@ -722,6 +748,7 @@ export function extractEntities(prepared: PreparedText): Entities {
     limit = Number(limitMatch[1] ?? limitMatch[2] ?? limitMatch[3]);
     take(work, limitMatch.index, limitMatch.index + limitMatch[0].length);
   }
+  const os = extractOs(work);
   const { apps: appRequests, mentions: appMentions } = extractApps(prepared, work);
   const node = extractNode(prepared, work);
   const nodeGroup = extractNodeGroup(work);
@@ -757,5 +784,6 @@ export function extractEntities(prepared: PreparedText): Entities {
   if (nodeGroup !== undefined) entities.nodeGroup = nodeGroup;
   if (operationId !== undefined) entities.operationId = operationId;
   if (limit !== undefined) entities.limit = limit;
+  if (os !== undefined) entities.os = os;
   return entities;
 }

@@ -45,6 +45,14 @@ export interface NodeRequirements {
   specName?: string;
 }
 
+/** An operating system image asked for ("Ubuntu 22.04", "우분투"); absent: the default image. */
+export interface OsRequest {
+  /** Lower case: "ubuntu", "debian", "rocky", "centos", "almalinux", "amazon-linux", "rhel", "windows". */
+  name: string;
+  /** "22.04", "12", when written. */
+  version?: string;
+}
+
 /** One place the person named, resolved by the catalog's place resolver. */
 export interface PlaceRequest {
   /** The resolved place; `place.kind` says city, country, continent, area, region or coordinates. */
@@ -158,6 +166,8 @@ export interface DeployIntent extends Base {
   budget?: Budget;
   /** MCI name, when the person gave a valid one ("call it demo"). */
   name?: string;
+  /** Image operating system, when one was named. */
+  os?: OsRequest;
   /** Set when this revises the pending plan ("make it 5"): the fields that changed. */
   revised?: (
     | 'nodeCount'

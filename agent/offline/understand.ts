@@ -40,7 +40,7 @@ const CUES = {
     /\b(?:deploy|create|launch|spin(?:ning)?\s*(?:up|me)|provision|set\s*up|setup|stand\s*up|bring\s*up|fire\s*up|boot\s*up|start\s*up|build|make\s+(?:me\s+)?(?:a|an|\d)|set\s+(?:me|us)\s+up|hook\s+(?:me|us)\s+up|(?:give|get)\s+(?:me|us)(?!\s+(?:the\s+|a\s+|an\s+)?(?:details?|status|info|information|list|prices?|overview|summary|costs?|quote|estimate|rundown))|i\s+need|i\s+want|we\s+need|need|want|allocate|rent|host|deployment\s+of)\b|만들|생성|띄워|띄우|띄어|띄울|배포|구축|프로비저닝|세팅|셋업|구성해|준비해|필요해|필요함|필요한데|(?<!지)원해|만드|(?<!다시\s*)올려\s*줘|(?<!다시\s*)올려봐|(?<!다시\s*)올리고/,
   install: /\b(?:install|put|add|deploy|set\s*up|get)\b|설치|깔아|깔고|깔기|올려|추가|붙여|붙이/,
   run: /\b(?:run|execute|exec)\b|실행|돌려|수행|돌리|명령\S*\s*(?:을|를)?\s*(?:날려|보내|쳐)/,
-  list: /\b(?:anything|something)\s+running\b|\bwhat(?:'s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|\s+are)\s+(?:\w+\s+)?running\b|\bwhat\s+do\s+(?:i|we)\s+have\b|\b(?:list|show|display|what|which|see|view|get)\b.*\b(?:mcis|clusters|infras?|deployments|vms|servers|instances|nodes|mci)\b|\bmy\s+(?:mcis|clusters|vms|servers|instances|deployments|infra)\b|\bmcis\b|목록|리스트|뭐\s*(?:가\s*)?있|뭐\s*(?:가\s*)?(?:돌아가|실행\s*중|떠\s*있|켜져)|뭐뭐|어떤\s*(?:mci|클러스터|서버|vm).*있|전부\s*보여|다\s*보여|현황/,
+  list: /(?:내|우리|제)\s*(?:인프라|mci|클러스터|서버|vm)|\b(?:anything|something)\s+running\b|\bwhat(?:'s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|\s+are)\s+(?:\w+\s+)?running\b|\bwhat\s+do\s+(?:i|we)\s+have\b|\b(?:list|show|display|what|which|see|view|get)\b.*\b(?:mcis|clusters|infras?|deployments|vms|servers|instances|nodes|mci)\b|\bmy\s+(?:mcis|clusters|vms|servers|instances|deployments|infra)\b|\bmcis\b|목록|리스트|뭐\s*(?:가\s*)?있|뭐\s*(?:가\s*)?(?:돌아가|실행\s*중|떠\s*있|켜져)|뭐뭐|어떤\s*(?:mci|클러스터|서버|vm).*있|전부\s*보여|다\s*보여|현황/,
   status:
     /\b(?:status|state|health|healthy|how\s+is|how's|hows|how\s+are|check\s+on|details?|describe|info|information|up\s+and\s+running|is\s+\S+\s+(?:running|up|ok|alive|ready)|show\s+me|show|look\s+at|get)\b|상태|어때|괜찮|문제\s*없|정상이|멀쩡|어떻게\s*(?:돼|되|됐)|확인|정보|상세|살아\s*있|잘\s*돌아|보여/,
   scale:
@@ -119,12 +119,12 @@ function setAsideInjection(prepared: PreparedText): { prepared: PreparedText; in
 const CONFIRM_WORDS =
   /^(?:yes\s+please|yes|ya|yeah|yep|yup|sure|ok(?:ay)?|k|kk|fine|alright|all\s+right|go\s+ahead|go\s+for\s+it|go|do\s+it|proceed|confirm(?:ed)?|approve(?:d)?|sounds\s+good|looks\s+good|lgtm|let'?s\s+go|let'?s\s+do\s+it|ship\s+it|please\s+do|correct|right|perfect|great|응|웅|어|네|넵|넹|예|옙|좋아요|좋습니다|좋아|그래요|그래|그렇게\s*해(?:줘|주세요)?|진행\s*(?:해\s*(?:줘|주세요)?|하세요|시켜)?|고고|ㄱㄱ|ㄱ|ㅇㅇ|ㅇㅋ|오케이|콜|확인|승인|맞아요|맞아|해\s*주세요|해\s*줘|부탁해요|부탁해|부탁합니다|실행해|그대로|고)(?=\s|$)\s*/;
 const REJECT_WORDS =
-  /^(?:no\s+thanks|nope|nah|no|n|cancel(?:\s+(?:it|that))?|stop|abort|never\s*mind|nevermind|forget\s+it|don'?t|do\s+not|not\s+now|hold\s+on|wait|아니요|아니오|아니야|아니|아뇨|노|취소\s*(?:해\s*(?:줘|주세요)?|할게)?|그만\s*(?:해)?|됐어요|됐어|됐습니다|하지\s*마(?:세요)?|하지\s*말아|ㄴㄴ|ㄴ|안\s*해|필요\s*없어|잠깐|멈춰)(?=\s|$)\s*/;
+  /^(?:no\s+thanks|nope|nah|no|n|cancel(?:\s+(?:it|that))?|stop|abort|never\s*mind|nevermind|forget\s+it|don'?t|do\s+not|not\s+now|hold\s+on|wait|아니요|아니오|아니야|아니|아뇨|노|취소\s*(?:해\s*(?:줘|주세요)?|할게)?|그만\s*(?:해)?|됐어요|됐어|됐습니다|하지\s*마(?:세요)?|하지\s*말아|ㄴㄴ|ㄴ|안\s*해|안\s*돼|필요\s*없어|싫어요|싫어|잠깐|멈춰|no\s+way)(?=\s|$)\s*/;
 
 /** The whole message is one or more words of yes (or of no): "Sure, do it!", "응 진행해", "nope, cancel". */
 function shortAnswer(lower: string): 'confirm' | 'reject' | undefined {
   const trimmed = lower
-    .replace(/[.!?~,…ㅎㅋ^]+/g, ' ')
+    .replace(/[.!?~,…^]+|ㅋㅋ+|ㅎㅎ+/g, ' ')
     .replace(/\b(?:please|thanks|thank\s+you|pls)\b/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
@@ -494,6 +494,7 @@ function buildDeploy(reading: Reading): Understanding {
   const budget = entities.budget ?? inherited?.budget;
   if (budget !== undefined) intent.budget = budget;
   if (name !== undefined) intent.name = name;
+  if (entities.os !== undefined) intent.os = entities.os;
   return done(reading, intent);
 }
 
@@ -1070,7 +1071,9 @@ export function understand(text: string, context: ConversationContext = {}): Und
     return buildSearch(reading);
 
   if (statusAt >= 0) {
-    const found = target(reading, rest, false);
+    // "what's the status?" is about the last MCI; "어때" alone is not enough to assume one.
+    const statusWord = /\b(?:status|state|health|healthy)\b|상태|현황/.test(lower);
+    const found = target(reading, rest, false, [], statusWord);
     // "오늘 날씨 어때": a status word with nothing that could be an MCI is no status request.
     if (
       found.kind === 'none' &&
