@@ -1,5 +1,5 @@
 /**
- * npm run eval [-- --planner offline|llm --filter <id|tag|lang> --k 3 --dir <folder> --concurrency 2 --ci]
+ * npm run eval [-- --planner offline|llm --filter <id|tag|lang> --k 3 --dir <folder> --concurrency 4 --ci]
  *
  * Runs the scenarios, prints the table, writes evals/reports/<timestamp>.json and .md. With --ci it
  * exits 1 when the pass rate is below evals/threshold.json (the offline planner's floor).
@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildReport, formatTable, writeReport } from './report.ts';
 import {
+  DEFAULT_CONCURRENCY,
   DEFAULT_TIMEOUT_MS,
   EVALS_DIRECTORY,
   type RunOptions,
@@ -21,7 +22,7 @@ const USAGE = `usage: npm run eval -- [options]
   --filter <words>        scenario ids, tags or languages, comma-separated
   --k <n>                 runs per scenario; pass^k counts scenarios whose n runs all pass (default 1, llm 3)
   --dir <folder>          scenarios from this folder (default evals/scenarios)
-  --concurrency <n>       scenarios at once (default 2)
+  --concurrency <n>       scenarios at once (default ${DEFAULT_CONCURRENCY})
   --timeout <seconds>     per scenario run (default ${DEFAULT_TIMEOUT_MS / 1000})
   --reports <folder>      where the report goes (default evals/reports)
   --keep                  keep each scenario's S2A_HOME
@@ -34,7 +35,7 @@ async function main(): Promise<number> {
       filter: { type: 'string' },
       k: { type: 'string' },
       dir: { type: 'string' },
-      concurrency: { type: 'string', default: '2' },
+      concurrency: { type: 'string' },
       timeout: { type: 'string' },
       reports: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -71,7 +72,7 @@ async function main(): Promise<number> {
   const options: RunOptions = {
     planner,
     k,
-    concurrency: positive(values.concurrency, 'concurrency', 2),
+    concurrency: positive(values.concurrency, 'concurrency', DEFAULT_CONCURRENCY),
     timeoutMs: positive(values.timeout, 'timeout', DEFAULT_TIMEOUT_MS / 1000) * 1000,
     keepHomes: values.keep,
     onResult: (result) => {

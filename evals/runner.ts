@@ -3,6 +3,7 @@
  * approval requests as the scenario says), then the checks on the end state. The module API the
  * CLI (evals/run.ts) and the CI test (evals/evals.test.ts) share.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdir, readFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -73,6 +74,8 @@ export interface ScenarioRunResult {
 }
 
 export const DEFAULT_TIMEOUT_MS = 90_000;
+/** Most of a run waits on timers (operation polls), so four at once use two cores well. */
+export const DEFAULT_CONCURRENCY = 4;
 export const EVALS_DIRECTORY = dirname(fileURLToPath(import.meta.url));
 export const THRESHOLD_FILE = join(EVALS_DIRECTORY, 'threshold.json');
 
@@ -242,7 +245,14 @@ async function driveTurns(
 export async function runScenario(
   scenario: LoadedScenario,
   attempt: number,
-  shared: { catalogHome: string; catalog?: Catalog; facts: WorldFacts; places: PlaceBook },
+  shared: {
+    catalogHome: string;
+    catalog?: Catalog;
+    facts: WorldFacts;
+    places: PlaceBook;
+    /** The tools are the same in every world: listed once per process (listing costs ~1 s). */
+    mutatingTools?: Promise<Set<string>>;
+  },
   options: RunOptions,
 ): Promise<ScenarioRunResult> {
   const exchanges: Exchange[] = [];
@@ -258,6 +268,8 @@ export async function runScenario(
   });
   trace('world opened');
   const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  // Every send and tool call of the run listens to it.
+  setMaxListeners(1000, timeout);
   let agent: Agent | undefined;
   const services = createToolServices(world.runtime, mcpConfigFromEnvironment(world.environment));
   try {
@@ -272,7 +284,8 @@ export async function runScenario(
       planner: options.planner,
       services,
     });
-    const mutatingTools = await mutatingToolsOf(agent);
+    shared.mutatingTools ??= mutatingToolsOf(agent);
+    const mutatingTools = await shared.mutatingTools;
     trace('agent opened');
     const driving = driveTurns(agent, scenario, exchanges, timeout);
     // A planner that ignores the signal must not hang the suite.
@@ -351,24 +364,22 @@ export async function runScenarios(
     Array.from({ length: k }, (_, attempt) => ({ scenario, attempt: attempt + 1 })),
   );
   const results: ScenarioRunResult[] = new Array(jobs.length);
+  const sharedState = { catalogHome, catalog: shared.catalog, facts, places };
   let next = 0;
   const worker = async () => {
     for (;;) {
       const index = next++;
       const job = jobs[index];
       if (!job) return;
-      const run = await runScenario(
-        job.scenario,
-        job.attempt,
-        { catalogHome, catalog: shared.catalog, facts, places },
-        options,
-      );
+      const run = await runScenario(job.scenario, job.attempt, sharedState, options);
       results[index] = run;
       options.onResult?.(run);
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY) }, worker),
+    );
   } finally {
     await shared.close();
   }

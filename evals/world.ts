@@ -21,6 +21,17 @@ const SETTLE_TIMEOUT_MS = 20_000;
 /** The engine polls VMs every 2 s by default, unscaled: at the eval's time scale that is most of a run. */
 const ENGINE_POLL_MS = 50;
 
+/**
+ * Units per USD: NHN and KT list prices in KRW. The same fixed rate as the catalog's (1 USD = 1,400
+ * KRW), so that budgets and sums in the checks are in USD like everything the person is shown.
+ */
+const UNITS_PER_USD: Readonly<Record<string, number>> = { USD: 1, KRW: 1400 };
+
+function usdPerHour(spec: Spec): number | null {
+  const rate = UNITS_PER_USD[spec.currency];
+  return spec.pricePerHour === null || rate === undefined ? null : spec.pricePerHour / rate;
+}
+
 /** Facts of the sim's world, indexed once per process. */
 export class WorldFacts {
   readonly specs = new Map<string, SpecFacts>();
@@ -42,7 +53,7 @@ export class WorldFacts {
         memoryGiB: spec.memoryGiB,
         arch: spec.arch,
         gpu: spec.gpu ? { model: spec.gpu.model, count: spec.gpu.count } : null,
-        pricePerHour: spec.pricePerHour,
+        pricePerHour: usdPerHour(spec),
       };
       this.specs.set(spec.id, facts);
       const regionId = `${spec.provider}+${spec.region}`;
