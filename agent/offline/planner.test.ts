@@ -288,6 +288,14 @@ describe('answers that act at once or ask', () => {
     expect((await (await engine()).getMci('cmd-test')).nodes).toHaveLength(1);
     await send(conversation, 'yes');
     expect((await (await engine()).getMci('cmd-test')).status).toMatch(/^Running:3/);
+
+    // One node named by number is removed alone, never the whole MCI.
+    const one = approvalOf(await send(conversation, 'cmd-test 노드 2 삭제해줘'));
+    expect(one.actions).toEqual([
+      { toolName: 'scaleMCI', input: { name: 'cmd-test', removeNodes: ['seoul-2'], wait: true } },
+    ]);
+    await send(conversation, '아니');
+    expect((await (await engine()).getMci('cmd-test')).nodes).toHaveLength(3);
     await deleteEverything();
   }, 60_000);
 

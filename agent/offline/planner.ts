@@ -35,6 +35,10 @@ import { understand } from './understand.ts';
 const REVISION_WORDS =
   /\b(?:instead|actually|rather|make\s+it|change|switch|also|too|as\s+well|plus|swap|update|use|only|more|fewer|less|same|but)\b|대신|바꿔|바꾸|변경|말고|도\s*(?:설치|깔|추가|넣)|로\s*해|으로\s*해|하자|더|만/i;
 
+/** "node 2", "노드 2", "2번 노드": one node, by its number. */
+const NODE_WORDS =
+  /\b(?:node|vm|server)\s*#?\s*(\d+)\b|(?:노드|서버|vm)\s*(\d+)|(\d+)\s*번\s*(?:노드|서버|vm)/i;
+
 export class OfflinePlanner implements Planner {
   readonly name = 'offline';
 
@@ -84,10 +88,15 @@ export class OfflinePlanner implements Planner {
       yield { type: 'question', text: question, ...(options !== undefined ? { options } : {}) };
       return;
     }
-    yield* this.act(turn, state, understanding.intent);
+    yield* this.act(turn, state, understanding.intent, message.text);
   }
 
-  private async *act(turn: Turn, state: OfflinePlannerState, intent: Intent): AsyncGenerator<AgentEvent> {
+  private async *act(
+    turn: Turn,
+    state: OfflinePlannerState,
+    intent: Intent,
+    text: string,
+  ): AsyncGenerator<AgentEvent> {
     const { conversation } = turn;
     const language = turn.language;
     switch (intent.kind) {
@@ -137,6 +146,12 @@ export class OfflinePlanner implements Planner {
       case 'delete':
       case 'runCommand':
       case 'installApp': {
+        // "노드 2 삭제해줘" must never become "delete the whole MCI": a node the words name is kept.
+        if ((intent.kind === 'delete' || intent.kind === 'control') && intent.node === undefined) {
+          const found = NODE_WORDS.exec(text);
+          const node = found?.[1] ?? found?.[2] ?? found?.[3];
+          if (node !== undefined) intent.node = node;
+        }
         const outcome = yield* planChange(turn, intent);
         if (outcome.kind === 'text') {
           yield { type: 'text', text: outcome.text };
