@@ -60,6 +60,14 @@ async function main(): Promise<number> {
       throw new ScenarioError(`--${name} must be a whole number >= 1`);
     return value;
   };
+  if (planner === 'llm') {
+    // Fail once, here, rather than once per scenario.
+    const { llmConfigFromEnvironment } = await import('../agent/llm/llm-config.ts');
+    if (!llmConfigFromEnvironment(process.env)) {
+      console.error('--planner llm needs a model: set OPENAI_API_KEY, or S2A_LLM_BASE_URL and S2A_LLM_MODEL');
+      return 2;
+    }
+  }
   const k = positive(values.k, 'k', planner === 'llm' ? 3 : 1);
   const directory = resolve(values.dir ?? join(EVALS_DIRECTORY, 'scenarios'));
   const scenarios = (await loadScenarios(directory)).filter((scenario) =>
