@@ -100,7 +100,14 @@ const DESIGN_MUTATING_TOOLS = [
 ];
 
 export function defaultCatalogHome(): string {
-  return join(tmpdir(), `s2a-evals-${userInfo().username}`, 'catalog-home');
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    // Containers may run as a uid without a passwd entry.
+    user = String(process.getuid?.() ?? 'user');
+  }
+  return join(tmpdir(), `s2a-evals-${user}`, 'catalog-home');
 }
 
 /** Builds (first time: seconds to a minute) and opens the catalog index every scenario shares. */
