@@ -434,6 +434,22 @@ function extractHardware(
   }
   if (gpu !== undefined && !requirements.noGpu) requirements.gpu = gpu;
 
+  // Ranges first: "4 to 16 vCPUs", "at least 4 and at most 16 cores", "vCPU 4개 이상 16개 이하", "16-64GB".
+  for (const [field, unit, prefix] of RANGE_UNITS) {
+    for (const pattern of rangePatterns(unit, prefix)) {
+      const match = pattern.exec(text());
+      if (match === null) continue;
+      const low = Number(match[1]);
+      const high = Number(match[2]);
+      if (!(low > 0 && high >= low)) continue;
+      const scale = field === 'MemoryGiB' && /tb|테라/.test(match[0]) ? 1024 : 1;
+      requirements[`min${field}`] = low * scale;
+      requirements[`max${field}`] = high * scale;
+      take(work, match.index, match.index + match[0].length);
+      break;
+    }
+  }
+
   // RAM: "16GB", "램 32기가", "at least 64 GB of memory", "메모리 16GB 이상".
   const ram = regex(
     `(?:(?:ram|memory|mem|메모리|램)\\s*(?:of|is|:|가|는|은|이)?\\s*)?${FREE_NUMBER_START}${NUMBER}\\s*${memoryUnit}(?:\\s*(?:of\\s+)?(?:ram|memory|mem|메모리|램))?`,
@@ -489,6 +505,30 @@ function extractHardware(
   )
     notes.push('the vCPU range is empty');
   return { requirements, gpuMentioned: gpu !== undefined };
+}
+
+/** Units of a range per field, and the words that may come before the numbers ("vCPU 4개 이상 …"). */
+const RANGE_UNITS: readonly ['Vcpu' | 'MemoryGiB', string, string][] = [
+  ['Vcpu', '(?:v\\s?cpus?|vcores?|cores?|cpus?|코어|개)', '(?:v\\s?cpus?|cpus?|cores?|코어)'],
+  ['MemoryGiB', '(?:tb|tib|gb|gib|gigs?|g|기가바이트|기가|테라)', '(?:ram|memory|mem|메모리|램)'],
+];
+
+function rangePatterns(prefixedUnit: string, prefix: string): RegExp[] {
+  const number = '(\\d{1,4})';
+  // "개" counts anything ("VM 2~3개"): it is a vCPU unit only right after a vCPU word.
+  const unit = prefixedUnit.replace('|개', '');
+  return [
+    regex(
+      `\\bat\\s+least\\s+${number}\\s*${unit}?\\s+(?:and|but)\\s+(?:at\\s+most|no\\s+more\\s+than|up\\s+to)\\s+${number}\\s*${unit}(?![a-z])`,
+    ),
+    regex(
+      `(?:\\bbetween\\s+|\\bfrom\\s+)?(?<![\\w.-])${number}\\s*${unit}?\\s*(?:and|to|-|~|에서)\\s*${number}\\s*${unit}(?![a-z])`,
+    ),
+    regex(
+      `${prefix}\\s*(?:가|는|은|이)?\\s*${number}\\s*${prefixedUnit}?\\s*(?:이상|~|-|에서)\\s*,?\\s*${number}\\s*${prefixedUnit}?\\s*(?:이하|까지|미만)?`,
+    ),
+    regex(`(?<![\\w.-])${number}\\s*${unit}\\s*이상\\s*,?\\s*${number}\\s*${unit}\\s*(?:이하|까지|미만)`),
+  ];
 }
 
 function toGiB(value: number, unit: string): number {
