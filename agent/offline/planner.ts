@@ -249,9 +249,10 @@ export class OfflinePlanner implements Planner {
     const pending = conversation.pendingApproval;
     const pendingState = pending?.state as PendingState | undefined;
     if (pendingState !== undefined) turn.language = pendingState.language;
-    // Whatever the answer, this plan is spent: it never runs twice.
+    // Whatever the answer, this plan is spent: it never runs twice. A refused deploy stays known as the
+    // plan to revise ("no" then "make it 2 in Frankfurt instead"); a "no" with nothing to approve drops it.
     delete conversation.pendingApproval;
-    delete state.pendingPlan;
+    if (approved || pending === undefined || pendingState?.kind !== 'deploy') delete state.pendingPlan;
     writeState(conversation, state);
     if (!approved || pending === undefined || pendingState === undefined) {
       const deploy = pendingState === undefined || pendingState.kind === 'deploy';
