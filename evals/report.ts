@@ -217,6 +217,17 @@ export function formatMarkdown(report: Report): string {
       for (const failure of summary.failures)
         lines.push(`| ${failure.key} | ${markdownCell(failure.expected)} | ${markdownCell(failure.found)} |`);
     }
+    // The conversation of the first failing run: what the agent did, to see why.
+    const run = report.results.find((result) => result.id === summary.id && !result.pass);
+    if (run) {
+      lines.push('', '<details><summary>conversation</summary>', '', '```');
+      for (const exchange of run.exchanges) {
+        const said = exchange.message === 'text' ? `"${exchange.say ?? ''}"` : `(${exchange.message})`;
+        lines.push(`> ${said} ${exchange.milliseconds} ms`);
+        for (const event of exchange.events) lines.push(`  ${event.replace(/\s+/g, ' ').slice(0, 300)}`);
+      }
+      lines.push('```', '', '</details>');
+    }
     lines.push('');
   }
   return `${lines.join('\n')}\n`;

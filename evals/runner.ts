@@ -70,7 +70,14 @@ export interface ScenarioRunResult {
   /** USD the sim's billing meter accrued (wall-clock hours: tiny at the eval's time scale). */
   dollars: number;
   /** The agent's events, message by message, for the report. */
-  exchanges: { turn: number; message: Exchange['message']; milliseconds: number; events: string[] }[];
+  exchanges: {
+    turn: number;
+    message: Exchange['message'];
+    /** The user's words, for text messages. */
+    say?: string;
+    milliseconds: number;
+    events: string[];
+  }[];
 }
 
 export const DEFAULT_TIMEOUT_MS = 90_000;
@@ -349,6 +356,7 @@ export async function runScenario(
     exchanges: exchanges.map((exchange) => ({
       turn: exchange.turn,
       message: exchange.message,
+      ...(exchange.message === 'text' ? { say: scenario.turns[exchange.turn]?.say ?? '' } : {}),
       milliseconds: Math.round(exchange.milliseconds),
       events: exchange.events.map(describeEvent),
     })),
