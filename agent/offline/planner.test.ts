@@ -196,6 +196,12 @@ describe('nothing happens without the approval', () => {
     expect(only(late, 'error')[0]?.code).toBe('NOTHING_TO_APPROVE');
     expect(await mciNames()).toEqual([]);
     expect(await liveVms()).toBe(0);
+    // The refused plan can still be revised.
+    const revised = approvalOf(await send(conversation, 'hmm, make it 3 in Frankfurt instead'));
+    expect(revised.plan.groups.reduce((sum, group) => sum + group.count, 0)).toBe(3);
+    expect(revised.plan.title).toMatch(/Frankfurt/);
+    await send(conversation, 'no');
+    expect(await mciNames()).toEqual([]);
   });
 
   it('"make it 5" revises the pending plan and asks again; the old approval is void', async () => {
