@@ -29,17 +29,17 @@ export function imageArch(image: ComputeImage): Arch {
 }
 
 /**
- * Images are global in GCP; s2a lists each for the asked region, with the image name as the id's
- * local part and the project path as cspImageId (what instances.insert takes as sourceImage).
+ * Images are global in GCP; s2a lists each for the asked region. The image name is the cspImageId
+ * (ids keep it as their local part); the driver finds its public project again for sourceImage.
  */
-export function toImage(image: ComputeImage, project: string, region: string): Image {
+export function toImage(image: ComputeImage, region: string): Image {
   const name = image.name ?? '';
   const { os, osVersion } = osOfImage(image);
   return {
     id: resourceId('gcp', region, name),
     provider: 'gcp',
     region,
-    cspImageId: `projects/${project}/global/images/${name}`,
+    cspImageId: name,
     name,
     os,
     osVersion,
@@ -52,4 +52,9 @@ export function toImage(image: ComputeImage, project: string, region: string): I
 /** Usable images only: READY and not deprecated, obsolete or deleted. */
 export function isCurrentImage(image: ComputeImage): boolean {
   return (image.status ?? 'READY') === 'READY' && !image.deprecated?.state;
+}
+
+/** What instances.insert takes as sourceImage. */
+export function sourceImageOf(project: string, name: string): string {
+  return `projects/${project}/global/images/${name}`;
 }

@@ -204,6 +204,19 @@ export class FakeCompute {
     if (parts[0] === 'aggregated' && parts[1] === 'instances') {
       return this.aggregated('instances', (zone) => this.zoneInstances(zone));
     }
+    if (parts[0] === 'aggregated' && parts[1] === 'subnetworks') {
+      const items: Record<string, unknown> = {};
+      for (const region of FIXTURE_REGIONS) {
+        const list = [...this.subnetworks.entries()]
+          .filter(([id]) => id.startsWith(`${region}/`))
+          .map(([, item]) => item);
+        items[`regions/${region}`] =
+          list.length > 0
+            ? { subnetworks: list }
+            : { warning: { code: 'NO_RESULTS_ON_PAGE', message: 'none' } };
+      }
+      return { json: { kind: 'compute#subnetworkAggregatedList', items } };
+    }
     if (parts[0] === 'zones' && parts[1] !== undefined) {
       const zone = parts[1];
       if (!this.allZones().includes(zone)) return notFound(`projects/${project}/zones/${zone}`);
