@@ -30,7 +30,9 @@ const NOT_NAMES = new Set(
   be do does did can could would will should shall may might must there here where when who why status size
   command cmd shell script app apps gpu gpus cpu cpus memory ram disk spot more less bigger smaller new old same
   other another first last second whole entire completely permanently forever ok okay yes no not don't dont hey hi
-  hello thanks thank go ahead let lets let's want need like am`.split(/\s+/),
+  hello thanks thank go ahead let lets let's want need like am turn shut power bring take bump cut trim wake bounce
+  nuke wipe kill boot halt hibernate unpause cycle details detail info information health healthy doing going
+  running alive ready working cost costing much many does have has had there anything something`.split(/\s+/),
 );
 
 const PRONOUN =

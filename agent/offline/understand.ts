@@ -46,7 +46,7 @@ const CUES = {
   scale:
     /\b(?:scale|scaling|resize|grow|shrink|increase|decrease|reduce|expand|downsize|upsize|bump)\b|\b(?:up|down)\s+to\s+\d|\b(?:take|bring|set|size|cut|trim)\b.*\bto\s+\d+(?:\s+(?:nodes?|vms?|servers?|instances?|machines?))?\s*[.!?]*\s*$|\badd\s+\d+(?:\s+more)?\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|\bremove\s+\d+\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|늘려|늘리|늘릴|키워|키우|키울|줄여|줄이|줄일|스케일|확장|축소|증설|감축|\d+\s*(?:대|개)?\s*(?:더|추가|빼|제거)/,
   suspend:
-    /\b(?:suspend|stop|pause|shut\s*down|shutdown|power\s*off|turn\s*off|halt|hibernate)\b|중지|정지|멈춰|멈추|일시\s*정지|꺼\s*줘|꺼줘|끄고|꺼\s*놔|꺼놔|끄기|꺼|셧다운|스톱/,
+    /\b(?:suspend|stop|pause|shut\s*down|shutdown|power\s*off|turn\s*off|halt|hibernate)\b|\b(?:turn|shut|power)\s+(?:\S+\s+){1,2}?(?:off|down)\b|중지|정지|멈춰|멈추|일시\s*정지|꺼\s*줘|꺼줘|끄고|꺼\s*놔|꺼놔|끄기|꺼|셧다운|스톱/,
   resume:
     /\b(?:resume|start|unpause|power\s*on|turn\s*on|wake(?:\s*up)?|bring\s+(?:\S+\s+){0,3}back|back\s+(?:up|online))\b|재개|다시\s*(?:시작|켜|가동|실행|올려|살려)|켜\s*줘|켜줘|켜|시작|재가동|깨워/,
   reboot:
@@ -145,6 +145,10 @@ function shortAnswer(lower: string): 'confirm' | 'reject' | undefined {
   }
   return undefined;
 }
+
+/** An action the sentence forbids rather than asks for. */
+const NEGATED_ACTION =
+  /\b(?:don'?t|do\s+not|never|please\s+don'?t|no\s+need\s+to)\s+(?:\w+\s+){0,2}?(?:delete|remove|destroy|stop|suspend|terminate|kill|scale|run|execute|reboot|restart|deploy|create|install|tear|shut|touch)\b|(?:삭제|지우|지워|없애|중지|정지|종료|재부팅|재시작|꺼|끄|실행|배포|설치|만들|늘리|줄이)\S*\s*(?:하)?지\s*(?:마|말)/;
 
 // ---------------------------------------------------------------------------------------------
 // Commands
@@ -541,6 +545,20 @@ function buildSearch(reading: Reading, base?: SearchSpecsIntent): Understanding 
 
 function buildEstimate(reading: Reading): Understanding {
   const { entities } = reading;
+  // "how much is demo costing me?": the cost of an MCI that exists is in its status.
+  if (
+    !hasRequirements(entities.requirements) &&
+    !entities.counts.some((count) => count.withNoun) &&
+    reading.context.knownMcis !== undefined
+  ) {
+    const named = target(reading, entities.rest, false);
+    if (named.kind === 'found' && (named.target.via === 'named' || named.target.via === 'context'))
+      return done(reading, {
+        kind: 'mciStatus',
+        target: named.target,
+        notes: [...reading.notes, 'its cost'],
+      });
+  }
   const providers = providersOf(entities);
   const located = placesOf(reading, providers);
   const requirements = { ...entities.requirements };
@@ -874,6 +892,10 @@ export function understand(text: string, context: ConversationContext = {}): Und
   // Short answers: "yes", "go ahead", "응", "아니", "취소".
   const answer = shortAnswer(lower);
   if (answer !== undefined) return done(reading, { kind: answer, notes: reading.notes });
+
+  // "don't delete demo", "demo 삭제하지 마": a forbidden action is no request to act.
+  if (NEGATED_ACTION.test(lower))
+    return done(reading, { kind: 'reject', notes: [...reading.notes, 'the request says not to act'] });
 
   // Operations.
   if (entities.operationId !== undefined || cueAt(lower, 'cancelOperation') >= 0) {
