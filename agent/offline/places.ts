@@ -15,6 +15,13 @@ export interface LocatedPlace extends PlaceRequest {
 
 const wordCache = new Map<string, ResolvedPlace[]>();
 
+/** Request words that are also city names somewhere. */
+const AGENT_WORDS = new Set(
+  'list show stop start run delete remove deploy create make scale status help cancel install reboot resume suspend terminate find search compare cost price'.split(
+    ' ',
+  ),
+);
+
 function resolveCached(text: string, regions: readonly Region[]): ResolvedPlace[] {
   let places = wordCache.get(text);
   if (places === undefined) {
@@ -89,7 +96,10 @@ export function placesIn(
     offsets.push(index);
   }
   offsets.push(text.length);
-  const resolved = resolvePlaces(spaced, regions);
+  // Cities named like the agent's own verbs ("List" on Sylt, from "… and list my MCIs") are not places.
+  const resolved = resolvePlaces(spaced, regions).filter(
+    (place) => !(place.kind === 'city' && AGENT_WORDS.has(place.name.toLowerCase())),
+  );
   if (resolved.length === 0) return [];
   const merged: { place: ResolvedPlace; regionIds?: string[]; source: number }[] = [];
   for (const [source, place] of resolved.entries()) {
