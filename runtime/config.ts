@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AwsConnectionSchema } from '../drivers/aws/aws-config.ts';
 import { PROVIDERS, ProviderIdSchema } from '../drivers/spec/index.ts';
 
 /**
@@ -10,8 +11,9 @@ export const SimConnectionSchema = z.object({
 });
 
 /** One entry per driver kind; runtime/drivers.ts maps each kind to its factory. */
-export const ConnectionSchema = z.discriminatedUnion('driver', [SimConnectionSchema]);
+export const ConnectionSchema = z.discriminatedUnion('driver', [SimConnectionSchema, AwsConnectionSchema]);
 export type Connection = z.infer<typeof ConnectionSchema>;
+const DRIVER_KINDS = ConnectionSchema.options.map((option) => option.shape.driver.value);
 
 export const ConnectionsSchema = z.partialRecord(ProviderIdSchema, ConnectionSchema);
 export type Connections = z.infer<typeof ConnectionsSchema>;
@@ -42,12 +44,25 @@ export function connectionsFromEnvironment(
     );
   }
   const parsed = ConnectionsSchema.safeParse(json);
+  const misplaced = parsed.success
+    ? Object.entries(parsed.data).find(([provider, connection]) => !driverServes(connection.driver, provider))
+    : undefined;
+  if (misplaced) {
+    throw new Error(
+      `S2A_CONNECTIONS is invalid at ${misplaced[0]}.driver: the "${misplaced[1].driver}" driver serves only ${misplaced[1].driver}`,
+    );
+  }
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(
       `S2A_CONNECTIONS is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message}. ` +
-        `Providers are ${PROVIDERS.join(', ')}; the available driver is "sim".`,
+        `Providers are ${PROVIDERS.join(', ')}; drivers are ${DRIVER_KINDS.map((kind) => `"${kind}"`).join(', ')}.`,
     );
   }
   return { ...connections, ...parsed.data };
+}
+
+/** "sim" emulates every provider; a real driver serves only its own. */
+function driverServes(driver: Connection['driver'], provider: string): boolean {
+  return driver === 'sim' || driver === provider;
 }

@@ -38,6 +38,11 @@ export const DRIVER_FACTORIES: { [K in DriverKind]: DriverFactory<Extract<Connec
       ...(clock ? { clock } : {}),
     });
   },
+  aws: async ({ connection, environment, clock }) => {
+    const { AwsDriver } = await import('../drivers/aws/aws-driver.ts');
+    const { driver: _kind, ...settings } = connection;
+    return new AwsDriver({ ...settings, environment, ...(clock ? { clock } : {}) });
+  },
 };
 
 /** Creates the driver a connection names. */

@@ -179,7 +179,7 @@ export class AwsDriver implements CloudDriver {
   /** Splits an s2a id; ids of another provider or shape cannot exist here, so they are NotFound. */
   private parse(id: string, kind: ResourceKind, operation: DriverOperation): ParsedResourceId {
     const parsed = parseResourceId(id);
-    if (!parsed || parsed.provider !== 'aws') {
+    if (parsed?.provider !== 'aws') {
       throw new NotFoundError(kind, id, { provider: 'aws', operation });
     }
     return parsed;
@@ -461,7 +461,7 @@ export class AwsDriver implements CloudDriver {
 
   async deleteVNet(id: string): Promise<void> {
     const parsed = parseResourceId(id);
-    if (!parsed || parsed.provider !== 'aws') return;
+    if (parsed?.provider !== 'aws') return;
     await this.ignoreNotFound(
       this.run(
         'deleteVNet',
@@ -572,7 +572,7 @@ export class AwsDriver implements CloudDriver {
       operation: 'listSubnets',
     });
     const vpc = vNetId ? parseResourceId(vNetId) : undefined;
-    if (vNetId && (!vpc || vpc.provider !== 'aws')) return [];
+    if (vNetId && vpc?.provider !== 'aws') return [];
     const filters = [...tagFilters(tags), ...(vpc ? [{ Name: 'vpc-id', Values: [vpc.local] }] : [])];
     const subnets: Subnet[] = [];
     for (const code of vpc ? [vpc.region] : region ? [region] : this.listRegionsDefault) {
@@ -584,7 +584,7 @@ export class AwsDriver implements CloudDriver {
 
   async deleteSubnet(id: string): Promise<void> {
     const parsed = parseResourceId(id);
-    if (!parsed || parsed.provider !== 'aws') return;
+    if (parsed?.provider !== 'aws') return;
     await this.ignoreNotFound(
       this.run(
         'deleteSubnet',
@@ -689,7 +689,7 @@ export class AwsDriver implements CloudDriver {
       operation: 'listSecurityGroups',
     });
     const vpc = vNetId ? parseResourceId(vNetId) : undefined;
-    if (vNetId && (!vpc || vpc.provider !== 'aws')) return [];
+    if (vNetId && vpc?.provider !== 'aws') return [];
     // Only groups s2a made: every VPC's undeletable "default" group carries no s2a tags.
     const filters = [...tagFilters(tags), ...(vpc ? [{ Name: 'vpc-id', Values: [vpc.local] }] : [])];
     const groups: SecurityGroup[] = [];
@@ -761,7 +761,7 @@ export class AwsDriver implements CloudDriver {
 
   async deleteSecurityGroup(id: string): Promise<void> {
     const parsed = parseResourceId(id);
-    if (!parsed || parsed.provider !== 'aws') return;
+    if (parsed?.provider !== 'aws') return;
     await this.ignoreNotFound(
       this.run(
         'deleteSecurityGroup',
@@ -862,7 +862,7 @@ export class AwsDriver implements CloudDriver {
 
   async deleteKeyPair(id: string): Promise<void> {
     const parsed = parseResourceId(id);
-    if (!parsed || parsed.provider !== 'aws') return;
+    if (parsed?.provider !== 'aws') return;
     await this.ignoreNotFound(
       this.run(
         'deleteKeyPair',
@@ -882,7 +882,7 @@ export class AwsDriver implements CloudDriver {
     const context = { provider: 'aws' as const, operation: 'createVm', region: request.region };
     await this.requireRegion(request.region, 'createVm');
     const specRef = parseResourceId(request.specId);
-    if (!specRef || specRef.provider !== 'aws' || specRef.region !== request.region) {
+    if (specRef?.provider !== 'aws' || specRef.region !== request.region) {
       throw new InvalidRequestError(`spec ${request.specId} is not offered in ${request.region}`, context, [
         `specId: ${request.specId} is not a spec of aws+${request.region}`,
       ]);

@@ -9,7 +9,7 @@ export type XmlValue =
   | XmlValue[]
   | { [name: string]: XmlValue };
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -22,7 +22,7 @@ export function toXml(value: XmlValue): string {
       .map(([name, child]) => `<${name}>${toXml(child)}</${name}>`)
       .join('');
   }
-  return escape(String(value));
+  return escapeXml(String(value));
 }
 
 export const EC2_NAMESPACE = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -32,5 +32,5 @@ export function responseXml(action: string, requestId: string, body: { [name: st
 }
 
 export function errorXml(code: string, message: string, requestId: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escape(code)}</Code><Message>${escape(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
 }
