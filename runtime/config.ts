@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AwsConnectionSchema } from '../drivers/aws/aws-config.ts';
+import { GcpConnectionSchema } from '../drivers/gcp/gcp-config.ts';
 import { PROVIDERS, ProviderIdSchema } from '../drivers/spec/index.ts';
 
 /**
@@ -11,7 +12,11 @@ export const SimConnectionSchema = z.object({
 });
 
 /** One entry per driver kind; runtime/drivers.ts maps each kind to its factory. */
-export const ConnectionSchema = z.discriminatedUnion('driver', [SimConnectionSchema, AwsConnectionSchema]);
+export const ConnectionSchema = z.discriminatedUnion('driver', [
+  SimConnectionSchema,
+  AwsConnectionSchema,
+  GcpConnectionSchema,
+]);
 export type Connection = z.infer<typeof ConnectionSchema>;
 const DRIVER_KINDS = ConnectionSchema.options.map((option) => option.shape.driver.value);
 

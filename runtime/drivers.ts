@@ -43,6 +43,17 @@ export const DRIVER_FACTORIES: { [K in DriverKind]: DriverFactory<Extract<Connec
     const { driver: _kind, ...settings } = connection;
     return new AwsDriver({ ...settings, environment, ...(clock ? { clock } : {}) });
   },
+  gcp: async ({ connection, environment, store, clock }) => {
+    const [{ GcpDriver }, { gcpDriverOptions }] = await Promise.all([
+      import('../drivers/gcp/gcp-driver.ts'),
+      import('../drivers/gcp/gcp-config.ts'),
+    ]);
+    return new GcpDriver({
+      ...gcpDriverOptions(connection, environment),
+      store,
+      ...(clock ? { clock } : {}),
+    });
+  },
 };
 
 /** Creates the driver a connection names. */

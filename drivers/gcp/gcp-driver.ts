@@ -31,7 +31,6 @@ import {
   type Spec,
   SpecQuerySchema,
   type Subnet,
-  type Tags,
   type Vm,
   VmFilterSchema,
   type VNet,
@@ -1207,5 +1206,3 @@ function cidrInside(inner: string, outer: string): boolean {
   const size = 2 ** (32 - b.prefix);
   return Math.floor(a.base / size) === Math.floor(b.base / size);
 }
-
-export type { Tags };

@@ -98,6 +98,25 @@ describe('GcpDriver on the wire', () => {
 });
 
 describe('gcp connection settings', () => {
+  it('S2A_CONNECTIONS switches gcp to this driver by configuration only', async () => {
+    const { connectionsFromEnvironment } = await import('../../runtime/config.ts');
+    const { createDriver } = await import('../../runtime/drivers.ts');
+    const environment = {
+      S2A_CONNECTIONS: '{"gcp": {"driver": "gcp", "projectId": "p", "endpoint": "http://127.0.0.1:9"}}',
+    };
+    const connection = connectionsFromEnvironment(environment).gcp;
+    expect(connection).toEqual({ driver: 'gcp', projectId: 'p', endpoint: 'http://127.0.0.1:9' });
+    const driver = await createDriver({
+      provider: 'gcp',
+      connection,
+      store: undefined as never,
+      simConfig: undefined as never,
+      environment,
+    });
+    expect(driver).toBeInstanceOf(GcpDriver);
+    await driver.close();
+  });
+
   it('takes the project from the connection, the environment or the key file', () => {
     const directory = mkdtempSync(join(tmpdir(), 's2a-gcp-config-'));
     try {
