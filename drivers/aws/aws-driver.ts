@@ -409,7 +409,38 @@ export class AwsDriver implements CloudDriver {
           ],
         }),
       );
-      return answer.Vpc;
+      const created = answer.Vpc;
+      const VpcId = created?.VpcId;
+      if (!VpcId) return created;
+      // A new VPC has no way out: attach an internet gateway and route 0.0.0.0/0 to it, so VMs
+      // with public IPs are reachable (as in the default VPC).
+      const gateway = await client.send(
+        new sdk.CreateInternetGatewayCommand({
+          TagSpecifications: [{ ResourceType: 'internet-gateway', Tags: recordToTags({ ...request.tags }) }],
+        }),
+      );
+      const InternetGatewayId = gateway.InternetGateway?.InternetGatewayId;
+      if (!InternetGatewayId) return created;
+      await client.send(new sdk.AttachInternetGatewayCommand({ InternetGatewayId, VpcId }));
+      const tables = await client.send(
+        new sdk.DescribeRouteTablesCommand({
+          Filters: [
+            { Name: 'vpc-id', Values: [VpcId] },
+            { Name: 'association.main', Values: ['true'] },
+          ],
+        }),
+      );
+      const RouteTableId = tables.RouteTables?.[0]?.RouteTableId;
+      if (RouteTableId) {
+        await client.send(
+          new sdk.CreateRouteCommand({
+            RouteTableId,
+            DestinationCidrBlock: '0.0.0.0/0',
+            GatewayId: InternetGatewayId,
+          }),
+        );
+      }
+      return created;
     });
     if (!vpc) throw mapAwsError(new Error('CreateVpc answered without a VPC'), { operation: 'createVNet' });
     return toVNet(request.region, vpc);
@@ -466,11 +497,31 @@ export class AwsDriver implements CloudDriver {
       this.run(
         'deleteVNet',
         parsed.region,
-        (sdk, client) => client.send(new sdk.DeleteVpcCommand({ VpcId: parsed.local })),
-        {
-          kind: 'vNet',
-          id,
+        async (sdk, client) => {
+          const VpcId = parsed.local;
+          // Refuse while subnets remain, before the gateway is taken away from a VPC that stays.
+          const subnets = await client.send(
+            new sdk.DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [VpcId] }] }),
+          );
+          if ((subnets.Subnets ?? []).length > 0) {
+            throw Object.assign(new Error(`The vpc '${VpcId}' has dependencies and cannot be deleted.`), {
+              name: 'DependencyViolation',
+            });
+          }
+          const gateways = await client.send(
+            new sdk.DescribeInternetGatewaysCommand({
+              Filters: [{ Name: 'attachment.vpc-id', Values: [VpcId] }],
+            }),
+          );
+          for (const gateway of gateways.InternetGateways ?? []) {
+            const InternetGatewayId = gateway.InternetGatewayId;
+            if (!InternetGatewayId) continue;
+            await client.send(new sdk.DetachInternetGatewayCommand({ InternetGatewayId, VpcId }));
+            await client.send(new sdk.DeleteInternetGatewayCommand({ InternetGatewayId }));
+          }
+          await client.send(new sdk.DeleteVpcCommand({ VpcId }));
         },
+        { kind: 'vNet', id },
       ),
     );
   }

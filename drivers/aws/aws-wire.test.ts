@@ -100,6 +100,9 @@ describe('AwsDriver at the wire', () => {
         `${action} ${resourceType}`,
       ).toMatchObject(tags);
     }
+    // The new VPC gets a way out: an attached internet gateway and a default route to it.
+    expect(fake.requestsOf('AttachInternetGateway')[0]?.params.get('VpcId')).toBe(vNet.cspId);
+    expect(fake.requestsOf('CreateRoute')[0]?.params.get('DestinationCidrBlock')).toBe('0.0.0.0/0');
     const run = fake.requestsOf('RunInstances')[0]?.params ?? new Map<string, string>();
     expect(run.get('InstanceType')).toBe('t3.micro');
     expect(run.get('ClientToken')).toBe('wire-vm-1');

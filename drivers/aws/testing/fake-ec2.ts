@@ -99,7 +99,19 @@ interface FakeInstance extends Tagged {
   fingerprint: string;
 }
 
+interface FakeGateway extends Tagged {
+  id: string;
+  vpcId: string | undefined;
+}
+interface FakeRouteTable extends Tagged {
+  id: string;
+  vpcId: string;
+  routes: { destination: string; gatewayId: string }[];
+}
+
 interface RegionState {
+  gateways: Map<string, FakeGateway>;
+  routeTables: Map<string, FakeRouteTable>;
   vpcs: Map<string, FakeVpc>;
   subnets: Map<string, FakeSubnet>;
   groups: Map<string, FakeGroup>;
@@ -235,6 +247,8 @@ export class FakeEc2 {
     let state = this.regions.get(region);
     if (!state) {
       state = {
+        gateways: new Map(),
+        routeTables: new Map(),
         vpcs: new Map(),
         subnets: new Map(),
         groups: new Map(),
@@ -381,6 +395,66 @@ export class FakeEc2 {
       case 'RebootInstances':
         this.instancesByIds(state, listParam(params, 'InstanceId'));
         return { return: true };
+      case 'CreateInternetGateway': {
+        const gateway: FakeGateway = {
+          id: this.newId('igw'),
+          vpcId: undefined,
+          tags: this.tagsFor(params, 'internet-gateway'),
+        };
+        state.gateways.set(gateway.id, gateway);
+        return { internetGateway: gatewayItem(gateway) };
+      }
+      case 'AttachInternetGateway':
+      case 'DetachInternetGateway': {
+        const gateway = state.gateways.get(this.required(params, 'InternetGatewayId'));
+        if (!gateway) throw new Ec2Fault('InvalidInternetGatewayID.NotFound', 'not found');
+        const vpcId = this.required(params, 'VpcId');
+        this.select(state.vpcs, [vpcId], 'InvalidVpcID', /^vpc-[0-9a-f]{8,17}$/, new Map(), vpcFilter);
+        gateway.vpcId = action === 'AttachInternetGateway' ? vpcId : undefined;
+        return { return: true };
+      }
+      case 'DeleteInternetGateway': {
+        const gateway = state.gateways.get(this.required(params, 'InternetGatewayId'));
+        if (!gateway) throw new Ec2Fault('InvalidInternetGatewayID.NotFound', 'not found');
+        if (gateway.vpcId)
+          throw new Ec2Fault(
+            'DependencyViolation',
+            `The internetGateway '${gateway.id}' has dependencies and cannot be deleted.`,
+          );
+        state.gateways.delete(gateway.id);
+        return { return: true };
+      }
+      case 'DescribeInternetGateways': {
+        const gateways = [...state.gateways.values()].filter((gateway) =>
+          this.matches(gateway, params, (resource, name) =>
+            name === 'attachment.vpc-id'
+              ? resource.vpcId
+                ? [resource.vpcId]
+                : []
+              : name === 'internet-gateway-id'
+                ? [resource.id]
+                : undefined,
+          ),
+        );
+        return { internetGatewaySet: gateways.map(gatewayItem) };
+      }
+      case 'DescribeRouteTables': {
+        const tables = [...state.routeTables.values()].filter((table) =>
+          this.matches(table, params, (resource, name) =>
+            name === 'vpc-id' ? [resource.vpcId] : name === 'association.main' ? ['true'] : undefined,
+          ),
+        );
+        return { routeTableSet: tables.map(routeTableItem) };
+      }
+      case 'CreateRoute': {
+        const table = state.routeTables.get(this.required(params, 'RouteTableId'));
+        if (!table) throw new Ec2Fault('InvalidRouteTableID.NotFound', 'not found');
+        table.routes.push({
+          destination: this.required(params, 'DestinationCidrBlock'),
+          gatewayId: this.required(params, 'GatewayId'),
+        });
+        return { return: true };
+      }
       case 'CreateTags':
         return this.createTags(state, params);
       default:
@@ -539,6 +613,14 @@ export class FakeEc2 {
       tags: new Map(),
     };
     state.groups.set(group.id, group);
+    // And a main route table with the local route.
+    const table: FakeRouteTable = {
+      id: this.newId('rtb'),
+      vpcId: vpc.id,
+      routes: [{ destination: cidr, gatewayId: 'local' }],
+      tags: new Map(),
+    };
+    state.routeTables.set(table.id, table);
     void region;
     return { vpc: vpcItem(vpc) };
   }
@@ -1026,6 +1108,33 @@ function vpcItem(vpc: FakeVpc): XmlValue {
     tagSet: tagSet(vpc.tags),
     instanceTenancy: 'default',
     isDefault: false,
+  };
+}
+
+function gatewayItem(gateway: FakeGateway): XmlValue {
+  return {
+    internetGatewayId: gateway.id,
+    ownerId: FAKE_ACCOUNT_ID,
+    attachmentSet: gateway.vpcId ? [{ vpcId: gateway.vpcId, state: 'available' }] : [],
+    tagSet: tagSet(gateway.tags),
+  };
+}
+
+function routeTableItem(table: FakeRouteTable): XmlValue {
+  return {
+    routeTableId: table.id,
+    vpcId: table.vpcId,
+    ownerId: FAKE_ACCOUNT_ID,
+    routeSet: table.routes.map((route) => ({
+      destinationCidrBlock: route.destination,
+      gatewayId: route.gatewayId,
+      state: 'active',
+      origin: route.gatewayId === 'local' ? 'CreateRouteTable' : 'CreateRoute',
+    })),
+    associationSet: [
+      { routeTableAssociationId: `rtbassoc-${table.id.slice(4)}`, routeTableId: table.id, main: true },
+    ],
+    tagSet: tagSet(table.tags),
   };
 }
 
