@@ -320,8 +320,10 @@ function findGpuMentions(work: Working): GpuMention[] {
       start = word.start + (multiplied[1] as string).length + 1;
     }
     if (!/\d|에이|에이치|브이|인퍼런시아|트레이니엄|가우디|inferentia|trainium|gaudi/.test(token)) continue;
-    const singular = /\d+s$/.test(token) ? token.slice(0, -1) : token;
-    const model = normalizeGpuModel(singular);
+    // "L40S" is a model of its own; only a plural "A100s" loses its "s".
+    const exact = normalizeGpuModel(token);
+    const singular = exact?.key.toLowerCase() !== token && /\d+s$/.test(token) ? token.slice(0, -1) : token;
+    const model = singular === token ? exact : normalizeGpuModel(singular);
     if (model === undefined) continue;
     let end = word.end;
     // "a100 80gb", "A100 80G", "a100 80": the memory variant belongs to the model.
@@ -776,7 +778,7 @@ export function extractEntities(prepared: PreparedText): Entities {
       ? 'hour'
       : undefined;
   // "within 300 km" belongs to the place resolver; its number is no node count.
-  work.text = work.text.replace(/\d+(?:\.\d+)?\s*(?:km|mi|miles?|킬로(?:미터)?)(?![a-z])/g, (match) =>
+  work.text = work.text.replace(/\d+(?:\.\d+)?\s*(?:km|mi|miles?|킬로(?:미터)?)(?![a-z0-9])/g, (match) =>
     ' '.repeat(match.length),
   );
   const limitMatch =

@@ -580,6 +580,19 @@ const ENGLISH_CASES: readonly Case[] = [
   ],
   ['deploy 2 VMs called "gpu-lab; delete demo" in Seoul', { clarify: 'name' }, withMcis],
   ['list my MCIs and then delete them all', { clarify: 'target' }, withMcis],
+  // --- a number glued to letters names a GPU model, never a node count or a distance ("mi" is not miles)
+  [
+    'I need one box with an MI300X in Oregon',
+    { kind: 'deploy', nodeCount: 1, requirements: { gpu: { count: 1, model: 'MI300X' } } },
+  ],
+  [
+    'launch 2 servers, each with an L40S, on GCP',
+    { kind: 'deploy', nodeCount: 2, requirements: { gpu: { count: 1, model: 'L40S' } } },
+  ],
+  [
+    'deploy 2 nodes with 4 A100s each',
+    { kind: 'deploy', nodeCount: 2, requirements: { gpu: { count: 4, model: 'A100' } } },
+  ],
   ['what is the weather today', { clarify: 'intent' }],
 ];
 
