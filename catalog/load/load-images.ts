@@ -2,6 +2,7 @@ import type { Arch, Image, ProviderId, Region, Spec } from '../../drivers/spec/i
 import { regionId, resourceId } from '../../drivers/spec/index.ts';
 import { mapRegionName, providerFromCloudBaristaName } from './cloud-barista-names.ts';
 import { cell, readDataCsv } from './data-files.ts';
+import { cachedOnDisk } from './disk-cache.ts';
 import { loadRegions, regionCodesByProvider } from './load-regions.ts';
 import { loadSpecs } from './load-specs.ts';
 
@@ -378,7 +379,11 @@ let cachedImages: Image[] | undefined;
  * Duplicate ids keep the first (real data before fallbacks). Memoised; treat as read-only.
  */
 export function loadImages(): Image[] {
-  if (cachedImages) return [...cachedImages];
+  cachedImages ??= cachedOnDisk('images', parseImages);
+  return [...cachedImages];
+}
+
+function parseImages(): Image[] {
   const regions = loadRegions();
   const regionCodes = regionCodesByProvider();
   const collected: ImageFields[] = [
@@ -401,6 +406,5 @@ export function loadImages(): Image[] {
     const id = resourceId(fields.provider, fields.region, encodeIdPart(fields.cspImageId));
     if (!byId.has(id)) byId.set(id, { id, ...fields });
   }
-  cachedImages = [...byId.values()];
-  return [...cachedImages];
+  return [...byId.values()];
 }

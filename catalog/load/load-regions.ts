@@ -3,6 +3,7 @@ import { isProviderId, regionId, zoneId } from '../../drivers/spec/index.ts';
 import { distanceKm } from '../places/geo.ts';
 import type { CatalogRegion } from '../schemas.ts';
 import { readDataJson, readDataYaml } from './data-files.ts';
+import { cachedOnDisk } from './disk-cache.ts';
 import {
   continentOf,
   countryFromSpiderDisplayName,
@@ -185,7 +186,11 @@ let cachedRegions: CatalogRegion[] | undefined;
  * coordinates and zones, then the restricted regions (marked `restricted`; not in the sim's world).
  */
 export function loadRegions(): CatalogRegion[] {
-  if (cachedRegions) return [...cachedRegions];
+  cachedRegions ??= cachedOnDisk('regions', parseRegions);
+  return [...cachedRegions];
+}
+
+function parseRegions(): CatalogRegion[] {
   const info = readDataYaml('cloud-barista/cb-tumblebug-assets/cloudinfo.yaml') as CloudInfo;
   const regionsJson = regionsJsonIndex();
   const spiderByProvider = new Map<ProviderId, SpiderRegionMeta>();
@@ -236,8 +241,7 @@ export function loadRegions(): CatalogRegion[] {
     if (seen.has(region.id)) throw new Error(`duplicate region id ${region.id}`);
     seen.add(region.id);
   }
-  cachedRegions = regions;
-  return [...regions];
+  return regions;
 }
 
 /** Region codes per provider (restricted regions included), for filtering other data to regions that exist. */

