@@ -152,8 +152,13 @@ export function resolveTarget(
     return { kind: 'found', target: { name: named[0] as string, via: 'named' }, notes: [] };
   if (named.length > 1) return { kind: 'ambiguous', options: named };
 
-  // 2. Every MCI at once: asked one at a time.
-  if (ALL.test(text)) return { kind: 'all' };
+  // 2. Every MCI at once: asked one at a time, unless there is only one ("tear everything down" after one deploy).
+  if (ALL.test(text)) {
+    const every = knownNames;
+    if (every.length === 1)
+      return { kind: 'found', target: { name: every[0] as string, via: 'context' }, notes: ['the only MCI'] };
+    return { kind: 'all' };
+  }
 
   // 3. "it", "that one", "그거".
   if (PRONOUN.test(text) && candidates.length === 0) {

@@ -593,6 +593,13 @@ const ENGLISH_CASES: readonly Case[] = [
     'deploy 2 nodes with 4 A100s each',
     { kind: 'deploy', nodeCount: 2, requirements: { gpu: { count: 4, model: 'A100' } } },
   ],
+  // --- "tear X down" with words between; everything with one MCI is that MCI, with several it is asked
+  [
+    'go ahead and tear all of it down',
+    { kind: 'delete', target: { name: 'lab' } },
+    () => ({ knownMcis: ['lab'] }),
+  ],
+  ['tear all of them down', { clarify: 'target' }, withMcis],
   ['what is the weather today', { clarify: 'intent' }],
 ];
 

@@ -424,6 +424,7 @@ const KOREAN_CASES: readonly Case[] = [
     'L40S 두 장짜리 VM 하나 띄워줘',
     { kind: 'deploy', nodeCount: 1, requirements: { gpu: { count: 2, model: 'L40S' } } },
   ],
+  ['이제 싹 다 지워줘', { kind: 'delete', target: { name: 'lab' } }, () => ({ knownMcis: ['lab'] })],
 ];
 
 describe('understand: Korean', () => {

@@ -53,7 +53,7 @@ const CUES = {
     /\b(?:reboot|restart|bounce|power\s*cycle|cycle)\b|재부팅|재시작|리부트|리부팅|껐다\s*(?:가\s*)?켜|다시\s*부팅/,
   terminate: /\b(?:terminate|kill)\b|종료|터미네이트|종료시켜/,
   delete:
-    /\b(?:delete|remove|destroy|tear\s*(?:it\s*|them\s*)?down|teardown|get\s+rid\s+of|drop|nuke|clean\s*up|wipe|decommission|deprovision|trash|erase)\b|삭제|지워|지우|지울|없애|없앨|제거|날려|치워|정리해|폐기/,
+    /\b(?:delete|remove|destroy|tear\s*(?:it\s*|them\s*)?down|tear(?=\s+(?:\S+\s+){1,3}?down\b)|teardown|get\s+rid\s+of|drop|nuke|clean\s*up|wipe|decommission|deprovision|trash|erase)\b|삭제|지워|지우|지울|없애|없앨|제거|날려|치워|정리해|폐기/,
   search:
     /\b(?:find|search|look\s*up|lookup|compare|comparison|show|list|which|what(?:'s|\s+is|\s+are)?|recommend|suggest|options?|prices?|pricing|specs?|available|offers?|cheapest|fastest|best|top)\b|찾아|찾기|검색|비교|추천|알려|조회|보여|어디가|뭐가|어느|가격|스펙|사양|목록|리스트/,
   estimate:
