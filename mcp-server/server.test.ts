@@ -110,4 +110,24 @@ describe('createMCI over the in-memory transport', () => {
     })) as CallToolResult;
     expect(toolErrorOf(result).error.code).toBe('BUDGET_EXCEEDED');
   });
+
+  it('prices nodes of providers that bill in KRW in USD (NHN: 24 KRW/h is about $0.017/h)', async () => {
+    const created = (await client.callTool({
+      name: 'createMCI',
+      arguments: {
+        name: 'won',
+        nodeGroups: [{ name: 'web', specId: 'nhn+KR1+t2.c1m1', size: 1 }],
+        confirm: true,
+        wait: true,
+      },
+    })) as CallToolResult;
+    expect(created.isError).toBeFalsy();
+    expect(
+      (created.structuredContent as { review: { pricePerHour: number } }).review.pricePerHour,
+    ).toBeCloseTo(24 / 1400, 4);
+    const shown = (await client.callTool({ name: 'getMCI', arguments: { name: 'won' } })) as CallToolResult;
+    const mci = shown.structuredContent as { pricePerHour: number; nodes: { pricePerHour: number | null }[] };
+    expect(mci.pricePerHour).toBeCloseTo(24 / 1400, 4);
+    expect(mci.nodes[0]?.pricePerHour).toBeCloseTo(24 / 1400, 4);
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseResourceId, type Spec } from '../../drivers/spec/index.ts';
+import { parseResourceId, type Spec, usdPerHour } from '../../drivers/spec/index.ts';
 import { MciNameSchema } from '../../mci/model.ts';
 import { defineTool, READ_ONLY } from '../tool.ts';
 
@@ -105,7 +105,8 @@ export const getMci = defineTool({
     const nodes: z.input<typeof NodeOutputSchema>[] = [];
     for (const node of view.nodes) {
       const spec = await specOf(node.specId);
-      const price = spec?.pricePerHour ?? null;
+      // USD whatever the provider bills in (NHN and KT price in KRW).
+      const price = spec ? usdPerHour(spec) : null;
       if (price !== null && node.status !== 'Terminated' && node.status !== 'Failed') pricePerHour += price;
       nodes.push({
         name: node.name,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { usdPerHour } from '../../drivers/spec/index.ts';
 import type { ScaleChange } from '../../mci/engine.ts';
 import {
   type CreateMciRequest,
@@ -127,7 +128,7 @@ export const scaleMci = defineTool({
         group: group.name,
         count: group.size,
         specId: planned.spec.id,
-        pricePerHour: round(planned.pricePerHour ?? (planned.spec.pricePerHour ?? 0) * group.size),
+        pricePerHour: round(planned.pricePerHour ?? (usdPerHour(planned.spec) ?? 0) * group.size),
       });
     }
     const removed = input.removeNodes ? selectNodes(view, input.removeNodes) : [];
