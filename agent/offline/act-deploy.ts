@@ -4,6 +4,7 @@
  * an approval runs. Nothing here mutates: createMCI and installApp are only written down as actions.
  */
 import { randomBytes } from 'node:crypto';
+import { PROVIDERS } from '../../drivers/spec/ids.ts';
 import { findRecipe } from '../../mci/apps/registry.ts';
 import type { SpecHitOutput } from '../../mcp-server/shapes.ts';
 import type { ReviewOutput } from '../../mcp-server/shapes-mci.ts';
@@ -22,18 +23,7 @@ import type {
 import { type ChosenGroup, deployPlanView, listWords, money } from './plan-view.ts';
 import { say, type Turn } from './planner-turn.ts';
 
-const ALL_PROVIDERS: readonly ProviderId[] = [
-  'aws',
-  'azure',
-  'gcp',
-  'alibaba',
-  'tencent',
-  'ibm',
-  'openstack',
-  'ncp',
-  'nhn',
-  'kt',
-];
+const ALL_PROVIDERS: readonly ProviderId[] = PROVIDERS;
 
 /** Accelerators that are not NVIDIA GPUs: apps that need CUDA cannot use them. */
 const NOT_NVIDIA = /inferentia|trainium|gaudi|radeon|instinct|\bmi\d{2,3}|tpu|amd/i;
