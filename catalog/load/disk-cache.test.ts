@@ -50,9 +50,10 @@ describe('cachedOnDisk', () => {
   it('computes without storing when the cache is off or the folder cannot be written', () => {
     let computed = 0;
     expect(cachedOnDisk('value', () => ++computed, { directory: undefined })).toBe(1);
-    expect(cachedOnDisk('value', () => ++computed, { directory: '/proc/s2a-cannot-write', key: 'a' })).toBe(
-      2,
-    );
+    // A folder below a plain file can never be created (recursive mkdir under /proc would spin).
+    const file = join(temporaryDirectory(), 'plain-file');
+    writeFileSync(file, '');
+    expect(cachedOnDisk('value', () => ++computed, { directory: join(file, 'cache'), key: 'a' })).toBe(2);
     expect(cacheDirectory({ S2A_CACHE_DIR: 'off' })).toBeUndefined();
     expect(cacheDirectory({ S2A_CACHE_DIR: '/somewhere' })).toBe('/somewhere');
   });
