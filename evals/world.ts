@@ -7,7 +7,7 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
-import { PROVIDERS, type Spec } from '../drivers/spec/index.ts';
+import { PROVIDERS, type Spec, usdPerHour } from '../drivers/spec/index.ts';
 import { CatalogSpecResolver } from '../mci/catalog-resolver.ts';
 import { createMciService, type MciService } from '../mci/service.ts';
 import { Runtime } from '../runtime/runtime.ts';
@@ -20,17 +20,6 @@ export const EVAL_SECRET = 'the eval runner passphrase, not a secret';
 const SETTLE_TIMEOUT_MS = 20_000;
 /** The engine polls VMs every 2 s by default, unscaled: at the eval's time scale that is most of a run. */
 const ENGINE_POLL_MS = 50;
-
-/**
- * Units per USD: NHN and KT list prices in KRW. The same fixed rate as the catalog's (1 USD = 1,400
- * KRW), so that budgets and sums in the checks are in USD like everything the person is shown.
- */
-const UNITS_PER_USD: Readonly<Record<string, number>> = { USD: 1, KRW: 1400 };
-
-function usdPerHour(spec: Spec): number | null {
-  const rate = UNITS_PER_USD[spec.currency];
-  return spec.pricePerHour === null || rate === undefined ? null : spec.pricePerHour / rate;
-}
 
 /** Facts of the sim's world, indexed once per process. */
 export class WorldFacts {

@@ -361,7 +361,7 @@ export interface ConversationContext {
 /** USD per hour → per month, as the catalog's estimateCost counts a month. */
 export const HOURS_PER_MONTH = 730;
 /**
- * Fixed KRW per USD for budgets said in won (1 USD ≈ 1,400 KRW, late 2026). Fixed so planning stays
- * deterministic offline; every conversion is noted in the plan, so the person sees the figure used.
+ * Budgets said in won convert at the one fixed rate s2a prices in (drivers/spec/money.ts), so a
+ * budget and the prices it caps agree; every conversion is noted in the plan.
  */
-export const KRW_PER_USD = 1400;
+export { KRW_PER_USD } from '../../drivers/spec/money.ts';

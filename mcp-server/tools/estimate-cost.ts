@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CatalogInputError } from '../../catalog/query/validate.ts';
+import { toUsd, UNITS_PER_USD } from '../../drivers/spec/money.ts';
 import { MAX_GROUP_SIZE, MAX_GROUPS } from '../../mci/model.ts';
 import { ToolError } from '../errors.ts';
 import { defineTool, READ_ONLY } from '../tool.ts';
@@ -91,8 +92,6 @@ export const estimateCost = defineTool({
       }
       throw error;
     }
-    // Loaded with the catalog already; a static import would load the index code at server start.
-    const { toUsd, UNITS_PER_USD } = await import('../../catalog/index/rows.ts');
     const groups = estimate.groups.map((group, index) => {
       const spot = input.nodeGroups[index]?.spot ?? false;
       const onDemand = toUsd(group.onDemandPerHour, group.currency);

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Recommendation } from '../../catalog/types.ts';
-import { describeSpec, type SpecHitOutput, SpecHitOutputSchema, specHitOutput } from '../shapes.ts';
+import { describeSpec, SpecHitOutputSchema, specHitOutput } from '../shapes.ts';
 import { defineTool, READ_ONLY } from '../tool.ts';
 import { SpecFilterFields } from './search-specs.ts';
 
@@ -23,21 +22,6 @@ export const RecommendationOutputSchema = SpecHitOutputSchema.extend({
 
 const ROUND = 1000;
 const round = (value: number) => Math.round(value * ROUND) / ROUND;
-
-/** Spec prices keep the source currency (KRW for NHN, KT); tools speak USD, like the catalog's sorting. */
-async function inUsd(output: SpecHitOutput, recommendation: Recommendation): Promise<SpecHitOutput> {
-  const { spec } = recommendation;
-  if (spec.currency === 'USD') return output;
-  // Loaded with the catalog already; a static import would load the index code at server start.
-  const { toUsd } = await import('../../catalog/index/rows.ts');
-  const onDemand = toUsd(spec.pricePerHour, spec.currency);
-  return {
-    ...output,
-    pricePerHour: onDemand,
-    spotPricePerHour: toUsd(spec.spotPricePerHour, spec.currency),
-    pricePerMonth: onDemand === null ? null : Math.round(onDemand * 730 * 100) / 100,
-  };
-}
 
 export const recommendSpecs = defineTool({
   name: 'recommendSpecs',
@@ -84,18 +68,16 @@ export const recommendSpecs = defineTool({
     };
     const catalog = await services.catalog();
     const recommendations = await catalog.recommendSpecs({ ...input, weights, limit: input.limit ?? 10 });
-    const results = await Promise.all(
-      recommendations.map(async (recommendation) => ({
-        ...(await inUsd(specHitOutput(recommendation), recommendation)),
-        total: round(recommendation.total),
-        parts: {
-          cost: round(recommendation.parts.cost),
-          performance: round(recommendation.parts.performance),
-          distance: round(recommendation.parts.distance),
-          latency: round(recommendation.parts.latency),
-        },
-      })),
-    );
+    const results = recommendations.map((recommendation) => ({
+      ...specHitOutput(recommendation),
+      total: round(recommendation.total),
+      parts: {
+        cost: round(recommendation.parts.cost),
+        performance: round(recommendation.parts.performance),
+        distance: round(recommendation.parts.distance),
+        latency: round(recommendation.parts.latency),
+      },
+    }));
     const weighed = (Object.keys(weights) as (keyof typeof weights)[]).filter((key) => weights[key] > 0);
     const lines = results.slice(0, 10).map((result, index) => {
       const parts = weighed.map((key) => `${key} ${result.parts[key].toFixed(2)}`).join(', ');
