@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { generateEd25519KeyPair } from '../drivers/sim/ssh-keys.ts';
 import {
   CapacityError,
   type CloudDriver,
@@ -21,6 +20,7 @@ import {
   VmWaitError,
   waitForVmStatus,
 } from '../drivers/spec/index.ts';
+import { generateEd25519KeyPair } from '../drivers/spec/ssh-keys.ts';
 import type { Repository, Store } from '../store/types.ts';
 import { MciError } from './errors.ts';
 import { errorRecord, Journal, newOperationId } from './journal.ts';

@@ -1,6 +1,5 @@
 // The AWS driver: the CloudDriver contract on EC2 (@aws-sdk/client-ec2, loaded on first use).
 import type { EC2Client, Image as Ec2Image, Filter, Instance, IpPermission, Tag } from '@aws-sdk/client-ec2';
-import { generateEd25519KeyPair } from '../sim/ssh-keys.ts';
 import {
   type CloudDriver,
   type CreateKeyPairRequest,
@@ -43,6 +42,7 @@ import {
   VmFilterSchema,
   type VNet,
 } from '../spec/index.ts';
+import { generateEd25519KeyPair } from '../spec/ssh-keys.ts';
 import { AWS_CAPABILITIES, DEFAULT_ROOT_DISK_GIB } from './aws-capabilities.ts';
 import { type AwsConnectionInput, AwsConnectionSchema } from './aws-config.ts';
 import { mapAwsError, type ResourceHint } from './aws-errors.ts';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { protos } from '@google-cloud/compute';
 import type { Repository } from '../../store/types.ts';
-import { fingerprintOf, generateEd25519KeyPair } from '../sim/ssh-keys.ts';
 import {
   type CloudDriver,
   CreateKeyPairRequestSchema,
@@ -35,6 +34,7 @@ import {
   VmFilterSchema,
   type VNet,
 } from '../spec/index.ts';
+import { fingerprintOf, generateEd25519KeyPair } from '../spec/ssh-keys.ts';
 import { regionOfZone, toRegion, toSpecs } from './convert-catalog.ts';
 import { isCurrentImage, PUBLIC_IMAGE_PROJECTS, sourceImageOf, toImage } from './convert-images.ts';
 import { matchesTags, tagsToLabels } from './convert-labels.ts';

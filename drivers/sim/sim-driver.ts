@@ -34,6 +34,7 @@ import {
   type VmStatus,
   type VNet,
 } from '../spec/index.ts';
+import { fingerprintOf, generateEd25519KeyPair } from '../spec/ssh-keys.ts';
 import { type StoredVm, toVm } from './convert-vm.ts';
 import { type SimConfig, type SimConfigInput, SimConfigSchema } from './sim-config.ts';
 import { SimErrors } from './sim-errors.ts';
@@ -65,7 +66,6 @@ import {
 import { PROVIDER_PROFILES, type ProviderProfile } from './sim-profiles.ts';
 import { type BucketState, takeToken } from './sim-rate-limiter.ts';
 import { ProviderWorld, type SimWorld } from './sim-world.ts';
-import { fingerprintOf, generateEd25519KeyPair } from './ssh-keys.ts';
 
 export interface SimDriverOptions {
   provider: ProviderId;

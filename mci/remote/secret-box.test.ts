@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateEd25519KeyPair } from '../../drivers/sim/ssh-keys.ts';
+import { generateEd25519KeyPair } from '../../drivers/spec/ssh-keys.ts';
 import { openStore } from '../../store/index.ts';
 import { TemporaryDirectories } from '../../store/testing/temporary-directories.ts';
 import { readRemoteConfig } from './config.ts';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateEd25519KeyPair } from '../../drivers/sim/ssh-keys.ts';
+import { generateEd25519KeyPair } from '../../drivers/spec/ssh-keys.ts';
 import { openStore } from '../../store/index.ts';
 import { TemporaryDirectories } from '../../store/testing/temporary-directories.ts';
 import type { Store } from '../../store/types.ts';

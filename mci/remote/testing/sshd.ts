@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { generateEd25519KeyPair } from '../../../drivers/sim/ssh-keys.ts';
+import { generateEd25519KeyPair } from '../../../drivers/spec/ssh-keys.ts';
 
 /**
  * A real OpenSSH server for tests: `sshd -D -e -f <temporary config>` on 127.0.0.1, a temporary
