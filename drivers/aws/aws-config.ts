@@ -23,6 +23,10 @@ export const AwsConnectionSchema = z.object({
     .describe('Regions that lists without a region cover; default the home region'),
   profile: z.string().min(1).optional().describe('A profile of ~/.aws/config (SSO profiles too)'),
   endpoint: z.url().optional().describe('EC2 endpoint override, e.g. a local test server'),
+  pricingEndpoint: z
+    .url()
+    .optional()
+    .describe('Price List API endpoint override (default api.pricing.us-east-1.amazonaws.com)'),
   credentials: AwsCredentialsSchema.optional(),
   prices: z
     .enum(['price-list', 'none'])

@@ -55,6 +55,7 @@ import {
   toImage,
   toRegion,
   toSpec,
+  zonesByInstanceType,
 } from './convert-catalog.ts';
 import {
   CREATED_AT_TAG,
@@ -118,7 +119,7 @@ export class AwsDriver implements CloudDriver {
   private readonly specCache = new Map<string, Promise<Spec[]>>();
   private sdkLoading: Promise<Ec2Module> | undefined;
   private regionsLoading: Promise<Region[]> | undefined;
-  private readonly priceFetcher: PriceFetcher | undefined;
+  private priceFetcher: PriceFetcher | undefined;
   private readonly clock: () => number;
   private closed = false;
 
@@ -272,8 +273,8 @@ export class AwsDriver implements CloudDriver {
   }
 
   private async fetchSpecs(region: string, operation: DriverOperation): Promise<Spec[]> {
-    const infos = await this.run(operation, region, async (sdk, client) => {
-      const all = [];
+    const { infos, offerings } = await this.run(operation, region, async (sdk, client) => {
+      const infos = [];
       let NextToken: string | undefined;
       do {
         const page = await client.send(
@@ -282,28 +283,46 @@ export class AwsDriver implements CloudDriver {
             ...(NextToken ? { NextToken } : {}),
           }),
         );
-        all.push(...(page.InstanceTypes ?? []));
+        infos.push(...(page.InstanceTypes ?? []));
         NextToken = page.NextToken;
       } while (NextToken);
-      return all;
+      // DescribeInstanceTypes describes types EC2 knows; only the offerings say where one is sold.
+      const offerings = [];
+      do {
+        const page = await client.send(
+          new sdk.DescribeInstanceTypeOfferingsCommand({
+            LocationType: 'availability-zone',
+            MaxResults: 1000,
+            ...(NextToken ? { NextToken } : {}),
+          }),
+        );
+        offerings.push(...(page.InstanceTypeOfferings ?? []));
+        NextToken = page.NextToken;
+      } while (NextToken);
+      return { infos, offerings };
     });
+    const zones = zonesByInstanceType(offerings);
     const prices = await this.pricesOf(region, operation);
     const fetchedAt = this.now();
     return infos
-      .map((info) => toSpec(region, info, fetchedAt, prices?.get(info.InstanceType ?? '')))
+      .filter((info) => zones.has(info.InstanceType ?? ''))
+      .map((info) => {
+        const name = info.InstanceType ?? '';
+        return toSpec(region, info, fetchedAt, prices?.get(name), zones.get(name));
+      })
       .filter((spec): spec is Spec => spec !== undefined);
   }
 
   /** On-demand Linux prices of a region, or undefined (prices stay null) when not configured. */
   private async pricesOf(region: string, operation: DriverOperation) {
     if (this.settings.prices !== 'price-list' && !this.priceFetcher) return undefined;
-    let fetcher = this.priceFetcher;
-    if (!fetcher) {
+    if (!this.priceFetcher) {
       const { priceListFetcher } = await import('./aws-pricing.ts');
-      fetcher = priceListFetcher(this.settings);
+      // Kept: it caches each region's prices and holds one Pricing client.
+      this.priceFetcher ??= priceListFetcher(this.settings);
     }
     try {
-      return await fetcher(region);
+      return await this.priceFetcher(region);
     } catch (error) {
       throw mapAwsError(error, { provider: 'aws', region, operation });
     }
@@ -966,6 +985,14 @@ export class AwsDriver implements CloudDriver {
         [`zone: the subnet is in ${subnet.zone}`],
       );
     }
+    const zone = request.zone ?? subnet.zone;
+    if (zone && spec.zones && !spec.zones.includes(zone)) {
+      throw new InvalidRequestError(
+        `instance type ${spec.name} is not offered in ${zone}; it is in ${spec.zones.join(', ')}`,
+        context,
+        [`zone: ${spec.name} is offered in ${spec.zones.join(', ')}`],
+      );
+    }
     for (const groupId of request.securityGroupIds) await this.getSecurityGroup(groupId);
     const keyPair = await this.getKeyPair(request.keyPairId);
     const username = loginUserFor(converted.os);
@@ -1158,6 +1185,7 @@ export class AwsDriver implements CloudDriver {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.priceFetcher?.close?.();
     for (const client of this.clients.values()) client.destroy();
     this.clients.clear();
   }

@@ -2,8 +2,8 @@
 import type { AwsConnection } from './aws-config.ts';
 import type { PriceFacts } from './convert-catalog.ts';
 
-/** Prices of one region by instance type. */
-export type PriceFetcher = (region: string) => Promise<Map<string, PriceFacts>>;
+/** Prices of one region by instance type; `close` releases the fetcher's client, if it has one. */
+export type PriceFetcher = ((region: string) => Promise<Map<string, PriceFacts>>) & { close?: () => void };
 
 /** The Price List API answers only in a few regions; us-east-1 serves every region's prices. */
 const PRICING_REGION = 'us-east-1';
@@ -52,7 +52,7 @@ export function parsePriceListEntry(entry: string): [string, number] | undefined
 
 /** Fetches with the connection's credentials; a region's prices are fetched once per driver. */
 export function priceListFetcher(
-  settings: Pick<AwsConnection, 'credentials' | 'profile' | 'maxAttempts'>,
+  settings: Pick<AwsConnection, 'credentials' | 'profile' | 'maxAttempts' | 'pricingEndpoint'>,
 ): PriceFetcher {
   const cache = new Map<string, Promise<Map<string, PriceFacts>>>();
   let clientLoading:
@@ -66,14 +66,16 @@ export function priceListFetcher(
       sdk,
       client: new sdk.PricingClient({
         region: PRICING_REGION,
+        ...(settings.pricingEndpoint ? { endpoint: settings.pricingEndpoint } : {}),
         ...(settings.credentials ? { credentials: settings.credentials } : {}),
         ...(settings.profile ? { profile: settings.profile } : {}),
         ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
+        requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
       }),
     }));
     return clientLoading;
   };
-  return (region) => {
+  const fetcher: PriceFetcher = (region) => {
     let prices = cache.get(region);
     if (!prices) {
       prices = (async () => {
@@ -103,4 +105,8 @@ export function priceListFetcher(
     }
     return prices;
   };
+  fetcher.close = () => {
+    clientLoading?.then(({ client }) => client.destroy()).catch(() => undefined);
+  };
+  return fetcher;
 }

@@ -105,6 +105,7 @@ export function toSpec(
   info: InstanceTypeInfo,
   fetchedAt: string,
   prices: PriceFacts = { pricePerHour: null, spotPricePerHour: null },
+  zones?: readonly string[],
 ): Spec | undefined {
   const name = info.InstanceType as _InstanceType | undefined;
   const vcpu = info.VCpuInfo?.DefaultVCpus;
@@ -123,9 +124,24 @@ export function toSpec(
     pricePerHour: prices.pricePerHour,
     spotPricePerHour: prices.spotPricePerHour,
     currency: 'USD',
+    ...(zones ? { zones: [...zones].sort() } : {}),
     source: 'aws-ec2-api',
     fetchedAt,
   };
+}
+
+/** DescribeInstanceTypeOfferings (availability-zone) items → instance type → zones offering it. */
+export function zonesByInstanceType(
+  offerings: readonly { InstanceType?: string; Location?: string }[],
+): Map<string, string[]> {
+  const zones = new Map<string, string[]>();
+  for (const { InstanceType, Location } of offerings) {
+    if (!InstanceType || !Location) continue;
+    const list = zones.get(InstanceType) ?? [];
+    if (!list.includes(Location)) list.push(Location);
+    zones.set(InstanceType, list);
+  }
+  return zones;
 }
 
 /** GPUs (GpuInfo) first, then AWS's own accelerators (Inferentia, Trainium) from NeuronInfo. */

@@ -114,6 +114,24 @@ export function instanceTypeItem(type: InstanceTypeFixture): XmlValue {
   };
 }
 
+/**
+ * DescribeInstanceTypeOfferings (LocationType availability-zone): where each type is offered.
+ * A type absent from a zone's list is not sold there; inf2.xlarge is not offered in
+ * ap-northeast-1 at all and g5.xlarge skips ap-northeast-2c, as real regions do.
+ */
+export function instanceTypeOfferings(region: string): { instanceType: string; zone: string }[] {
+  const zones = FIXTURE_REGIONS[region] ?? [];
+  const offered: Record<string, (zone: string) => boolean> = {
+    'g5.xlarge': (zone) => zone !== 'ap-northeast-2c',
+    'inf2.xlarge': () => region !== 'ap-northeast-1',
+  };
+  return FIXTURE_INSTANCE_TYPES.flatMap((type) =>
+    zones
+      .filter((zone) => offered[type.name]?.(zone) ?? true)
+      .map((zone) => ({ instanceType: type.name, zone })),
+  );
+}
+
 export interface ImageFixture {
   imageId: string;
   ownerId: string;

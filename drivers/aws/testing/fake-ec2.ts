@@ -10,6 +10,7 @@ import {
   FIXTURE_REGIONS,
   imageItem,
   instanceTypeItem,
+  instanceTypeOfferings,
   regionItems,
   zoneItems,
 } from './ec2-fixtures.ts';
@@ -311,6 +312,8 @@ export class FakeEc2 {
         return { availabilityZoneInfo: zoneItems(region) };
       case 'DescribeInstanceTypes':
         return this.describeInstanceTypes(params);
+      case 'DescribeInstanceTypeOfferings':
+        return this.describeInstanceTypeOfferings(region, params);
       case 'DescribeImages':
         return this.describeImages(params);
       case 'CreateVpc':
@@ -561,6 +564,36 @@ export class FakeEc2 {
     }
     const chosen = FIXTURE_INSTANCE_TYPES.filter((type) => names.length === 0 || names.includes(type.name));
     return this.paged(params, 'instanceTypeSet', chosen.map(instanceTypeItem), this.instanceTypePageSize);
+  }
+
+  /** Offerings per zone or per region (LocationType), filtered by instance-type and location. */
+  private describeInstanceTypeOfferings(region: string, params: Map<string, string>) {
+    const locationType = params.get('LocationType') ?? 'region';
+    if (!['region', 'availability-zone'].includes(locationType))
+      throw new Ec2Fault(
+        'InvalidParameterValue',
+        `The location type '${locationType}' is not supported here`,
+      );
+    const perZone = instanceTypeOfferings(region);
+    const offerings =
+      locationType === 'region'
+        ? [...new Set(perZone.map((offering) => offering.instanceType))].map((instanceType) => ({
+            instanceType,
+            location: region,
+          }))
+        : perZone.map(({ instanceType, zone }) => ({ instanceType, location: zone }));
+    const tagged = offerings.map((offering) => ({ ...offering, tags: new Map<string, string>() }));
+    const chosen = tagged.filter((offering) =>
+      this.matches(offering, params, (resource, name) => {
+        const values: Record<string, string> = {
+          'instance-type': resource.instanceType,
+          location: resource.location,
+        };
+        return name in values ? [values[name] as string] : undefined;
+      }),
+    );
+    const items = chosen.map(({ instanceType, location }) => ({ instanceType, locationType, location }));
+    return this.paged(params, 'instanceTypeOfferingSet', items, this.instanceTypePageSize);
   }
 
   private describeImages(params: Map<string, string>) {
