@@ -64,6 +64,8 @@ export interface CatalogOpenOptions {
   environment?: Record<string, string | undefined>;
   /** How often (ms) a query checks whether another process wrote to the index; default 1000. */
   freshnessCheckMs?: number;
+  /** A folder shared between homes where a pristine index is kept and copied from (the disk cache). */
+  prebuiltDir?: string;
 }
 
 /** The shipped data through the loaders. */
@@ -106,6 +108,7 @@ export class Catalog implements CatalogQueries {
       embedding,
       source: options.source ?? SHIPPED_SOURCE,
       enricher: ROW_ENRICHER,
+      ...(options.prebuiltDir ? { prebuiltDir: options.prebuiltDir } : {}),
     });
     const regions = await index.regions();
     const latency = await index.latency();

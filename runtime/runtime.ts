@@ -66,14 +66,20 @@ export class Runtime {
    * that do not search pay nothing for it.
    */
   catalog(): Promise<Catalog> {
-    this.catalogOpening ??= import('../catalog/catalog.ts').then(({ Catalog }) =>
-      Catalog.open({
+    this.catalogOpening ??= Promise.all([
+      import('../catalog/catalog.ts'),
+      import('../catalog/load/disk-cache.ts'),
+    ]).then(([{ Catalog }, { cacheDirectory }]) => {
+      // Only an index of the shipped data is shared between homes; a test's own source is not.
+      const prebuiltDir = this.catalogOptions?.source ? undefined : cacheDirectory(this.environment);
+      return Catalog.open({
         home: this.home,
         refreshStore: this.store,
         environment: this.environment,
+        ...(prebuiltDir ? { prebuiltDir } : {}),
         ...this.catalogOptions,
-      }),
-    );
+      });
+    });
     return this.catalogOpening;
   }
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Image, Spec } from '../../drivers/spec/index.ts';
 import { Catalog } from '../catalog.ts';
@@ -81,6 +81,34 @@ describe('CatalogIndex', () => {
     expect(other.report.meta.dimensions).toBe(64);
     other.index.close();
     expect(readdirSync(join(home, 'catalog')).filter((entry) => entry.startsWith('lance-'))).toHaveLength(1);
+  });
+
+  it('copies a build shared by another home instead of building again', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 's2a-prebuilt-'));
+    const homes = [mkdtempSync(join(tmpdir(), 's2a-home-a-')), mkdtempSync(join(tmpdir(), 's2a-home-b-'))];
+    try {
+      const openIn = (where: string) =>
+        CatalogIndex.open({
+          home: where,
+          embedding,
+          source: source('shared'),
+          enricher: ROW_ENRICHER,
+          prebuiltDir: shared,
+        });
+      const first = await openIn(homes[0] as string);
+      expect(first.report).toMatchObject({ built: true, copied: false });
+      first.index.close();
+      expect(readdirSync(shared)).toEqual([basename(first.report.dir)]);
+
+      const second = await openIn(homes[1] as string);
+      expect(second.report).toMatchObject({ built: false, copied: true });
+      expect(second.report.dir.startsWith(homes[1] as string)).toBe(true);
+      expect(second.report.meta.fingerprint).toBe(first.report.meta.fingerprint);
+      expect(await second.index.images()).toHaveLength(images.length);
+      second.index.close();
+    } finally {
+      for (const path of [shared, ...homes]) rmSync(path, { recursive: true, force: true });
+    }
   });
 
   it('survives two processes building at once (both open the same folder)', async () => {

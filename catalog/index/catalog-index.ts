@@ -13,6 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -22,7 +23,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as lancedb from '@lancedb/lancedb';
 import type { Table as ArrowTable } from 'apache-arrow';
@@ -74,6 +75,11 @@ export interface CatalogIndexOptions {
   embedding: EmbeddingFunction;
   source: IndexSource;
   enricher: RowEnricher;
+  /**
+   * A folder shared by every home of this user (the disk cache): a pristine build is copied there,
+   * and a home without an index copies it from there instead of building (~0.3 s instead of ~15 s).
+   */
+  prebuiltDir?: string;
 }
 
 export interface LatencyRow {
@@ -97,6 +103,8 @@ export interface IndexMeta {
 export interface IndexOpenReport {
   /** True when this open built the index (else it opened an existing one). */
   built: boolean;
+  /** True when this open copied a prebuilt index from `prebuiltDir` instead of building. */
+  copied: boolean;
   /** Time of this open, ms (build included when built). */
   openMs: number;
   dir: string;
@@ -174,11 +182,18 @@ export class CatalogIndex {
     );
     const dir = join(root, `lance-${fingerprint.slice(0, 16)}`);
     let built = false;
+    let copied = false;
     let meta = readMeta(dir, fingerprint);
     if (!meta) {
       mkdirSync(root, { recursive: true });
-      meta = await build(root, dir, fingerprint, dataFingerprint, options);
-      built = true;
+      const prebuilt = options.prebuiltDir ? join(options.prebuiltDir, basename(dir)) : undefined;
+      meta = prebuilt ? copyPrebuilt(prebuilt, root, dir, fingerprint) : undefined;
+      copied = meta !== undefined;
+      if (!meta) {
+        meta = await build(root, dir, fingerprint, dataFingerprint, options);
+        built = true;
+        if (prebuilt && options.prebuiltDir) sharePrebuilt(dir, options.prebuiltDir, prebuilt);
+      }
       removeOtherBuilds(root, dir);
     }
     const connection = await lancedb.connect(dir);
@@ -188,7 +203,7 @@ export class CatalogIndex {
     }
     const index = new CatalogIndex(dir, meta, options.embedding, connection, tables, options.enricher);
     await index.#warm();
-    return { index, report: { built, openMs: performance.now() - started, dir, meta } };
+    return { index, report: { built, copied, openMs: performance.now() - started, dir, meta } };
   }
 
   table(name: TableName): lancedb.Table {
@@ -482,6 +497,44 @@ function readMeta(dir: string, fingerprint: string): IndexMeta | undefined {
     return meta.fingerprint === fingerprint ? meta : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Copies a prebuilt index into this home (write then rename, like a build); undefined when none fits. */
+function copyPrebuilt(
+  prebuilt: string,
+  root: string,
+  dir: string,
+  fingerprint: string,
+): IndexMeta | undefined {
+  const meta = readMeta(prebuilt, fingerprint);
+  if (!meta) return undefined;
+  const temporary = join(root, `copy-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    cpSync(prebuilt, temporary, { recursive: true });
+    renameSync(temporary, dir);
+    return meta;
+  } catch {
+    rmSync(temporary, { recursive: true, force: true });
+    // Another process may have finished the same copy or build first.
+    return readMeta(dir, fingerprint);
+  }
+}
+
+/** Leaves a copy of a fresh build for other homes; any disk problem only costs the next home a build. */
+function sharePrebuilt(dir: string, prebuiltDir: string, prebuilt: string): void {
+  const temporary = `${prebuilt}.${process.pid}.tmp`;
+  try {
+    mkdirSync(prebuiltDir, { recursive: true, mode: 0o700 });
+    cpSync(dir, temporary, { recursive: true });
+    rmSync(prebuilt, { recursive: true, force: true });
+    renameSync(temporary, prebuilt);
+    for (const entry of readdirSync(prebuiltDir)) {
+      const path = join(prebuiltDir, entry);
+      if (entry.startsWith('lance-') && path !== prebuilt) rmSync(path, { recursive: true, force: true });
+    }
+  } catch {
+    rmSync(temporary, { recursive: true, force: true });
   }
 }
 
