@@ -18,8 +18,8 @@ afterAll(() => {
 });
 
 describe('the s2a command', () => {
-  it('start tours the sim: a VM goes from Creating to Running and is cleaned up', () => {
-    const { code, stdout, stderr } = s2a('start');
+  it('tour shows the sim: a VM goes from Creating to Running and is cleaned up', () => {
+    const { code, stdout, stderr } = s2a('tour');
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain(`State lives in ${home}`);

@@ -19,6 +19,7 @@ import { formatTable, money } from './format.ts';
 import { commandMcp, commandServe } from './mcp.ts';
 import { ensureNetwork, OWNER } from './network.ts';
 import { type CliOptions, print, requireProvider, UsageError } from './usage.ts';
+import { commandWeb } from './web.ts';
 
 const HELP = `s2a — speech to action, multi-cloud (simulated clouds by default)
 
@@ -29,7 +30,9 @@ Usage: s2a <command> [options]
                                  (--yes approves plans within S2A_MAX_COST_PER_HOUR; --continue
                                  goes on with the last conversation, so "delete it" knows what "it" is)
   chat                           the same as a conversation (a REPL)
-  start                          a guided tour: regions, then a VM created, shown and deleted
+  start                          the web app (chat, voice, dashboard, map) at http://127.0.0.1:3000,
+                                 MCP at /api/mcp; builds the UI first when needed (npm start)
+  tour                           a guided tour in the terminal: regions, a VM created, shown, deleted
   providers                      the ten providers, their drivers and region counts
   regions [--provider P]         regions with coordinates
   specs --region P+R [--gpu] [--max-price N] [--limit N]
@@ -110,9 +113,11 @@ async function cheapestSpec(driver: CloudDriver, region: string): Promise<Spec> 
   return spec;
 }
 
-async function commandStart(runtime: Runtime, options: Options): Promise<number> {
+async function commandTour(runtime: Runtime, options: Options): Promise<number> {
   const out = (line = '') => console.log(line);
-  out('s2a — speech to action. Until the web app arrives, this tour shows the simulated clouds at work.');
+  out(
+    's2a — speech to action. This tour shows the simulated clouds at work (`s2a start` opens the web app).',
+  );
   out(`State lives in ${runtime.store.location} (set S2A_HOME to move it).`);
   out(`Sim time scale: ${runtime.simConfig.timeScale} (S2A_SIM_TIME_SCALE; 1 = real cloud latencies).`);
   out();
@@ -476,7 +481,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const commands: Record<string, (runtime: Runtime, options: Options) => Promise<number>> = {
-    start: commandStart,
+    start: commandWeb,
+    tour: commandTour,
     providers: commandProviders,
     regions: commandRegions,
     specs: commandSpecs,
@@ -498,7 +504,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // The tour moves at a watchable pace unless the user chose a time scale.
     const sim =
-      ['start', 'ask', 'chat'].includes(command) && !process.env.S2A_SIM_TIME_SCALE
+      ['start', 'tour', 'ask', 'chat'].includes(command) && !process.env.S2A_SIM_TIME_SCALE
         ? { timeScale: 0.05 }
         : {};
     runtime = await Runtime.open({ sim });

@@ -96,7 +96,7 @@ function effectivePort(url: URL): string {
  * one listed in S2A_MCP_ALLOWED_ORIGINS. Requests without an Origin (non-browser clients) pass.
  * Returns the Origin to echo in CORS headers when it is an allowed cross origin.
  */
-function checkHostAndOrigin(
+export function checkHostAndOrigin(
   request: Request,
   config: McpConfig,
 ): { refused: Response } | { corsOrigin: string | undefined } {
@@ -247,7 +247,7 @@ function formatAuthority(host: string, port: number): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
+export async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
@@ -258,7 +258,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'>
   return Buffer.concat(chunks);
 }
 
-function toHeaders(request: IncomingMessage): Headers {
+export function toHeaders(request: IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined) continue;
@@ -267,7 +267,7 @@ function toHeaders(request: IncomingMessage): Headers {
   return headers;
 }
 
-async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
+export async function writeResponse(response: Response, outgoing: ServerResponse): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
