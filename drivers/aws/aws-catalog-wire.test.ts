@@ -143,9 +143,9 @@ describe('AWS catalog fetching at the wire', () => {
   });
 
   it.each([
-    ['ThrottlingException', ThrottledError],
-    ['AccessDeniedException', AuthError],
-  ] as const)('a Price List %s is a %s, and the next call fetches again', async (type, errorClass) => {
+    ['ThrottlingException', 'ThrottledError', ThrottledError],
+    ['AccessDeniedException', 'AuthError', AuthError],
+  ] as const)('a Price List %s is a %s, and the next call fetches again', async (type, _name, errorClass) => {
     const driver = driverWith({ prices: 'price-list' });
     pricing.failNext(type);
     await expect(driver.listSpecs({ region: 'ap-northeast-2' })).rejects.toBeInstanceOf(errorClass);

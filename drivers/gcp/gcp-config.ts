@@ -19,6 +19,16 @@ export const GcpConnectionSchema = z.object({
       'Service-account JSON key file; omit for Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, gcloud auth application-default login, metadata server)',
     ),
   endpoint: z.url().optional().describe('Compute endpoint override, e.g. a local test server'),
+  prices: z
+    .enum(['billing-catalog', 'none'])
+    .default('none')
+    .describe(
+      '"billing-catalog": on-demand and spot prices from the Cloud Billing Catalog API; "none": prices stay null',
+    ),
+  billingEndpoint: z
+    .url()
+    .optional()
+    .describe('Cloud Billing Catalog endpoint override (default cloudbilling.googleapis.com)'),
   operationTimeoutMs: z
     .number()
     .int()
@@ -57,9 +67,12 @@ function projectOfKeyFile(file: string, variable: string): string | undefined {
  * no project can be found or the credentials file is unreadable.
  */
 export function gcpDriverOptions(
-  connection: GcpConnection,
+  connection: GcpConnectionInput,
   environment: Record<string, string | undefined>,
-): Pick<GcpDriverOptions, 'projectId' | 'credentialsFile' | 'endpoint' | 'operationTimeoutMs'> {
+): Pick<
+  GcpDriverOptions,
+  'projectId' | 'credentialsFile' | 'endpoint' | 'operationTimeoutMs' | 'prices' | 'billingEndpoint'
+> {
   const keyFile = connection.credentialsFile ?? environment.GOOGLE_APPLICATION_CREDENTIALS;
   const keyFileVariable = connection.credentialsFile
     ? 'credentialsFile of the gcp connection'
@@ -75,19 +88,22 @@ export function gcpDriverOptions(
       { provider: 'gcp' },
     );
   }
-  const endpoint = connection.endpoint ? new URL(connection.endpoint) : undefined;
   return {
     projectId,
     ...(connection.credentialsFile ? { credentialsFile: connection.credentialsFile } : {}),
-    ...(endpoint
-      ? {
-          endpoint: {
-            host: endpoint.hostname,
-            port: Number(endpoint.port || (endpoint.protocol === 'http:' ? 80 : 443)),
-            protocol: endpoint.protocol === 'http:' ? ('http' as const) : ('https' as const),
-          },
-        }
-      : {}),
+    ...(connection.endpoint ? { endpoint: endpointOf(connection.endpoint) } : {}),
     ...(connection.operationTimeoutMs ? { operationTimeoutMs: connection.operationTimeoutMs } : {}),
+    ...(connection.prices === 'billing-catalog' ? { prices: connection.prices } : {}),
+    ...(connection.billingEndpoint ? { billingEndpoint: endpointOf(connection.billingEndpoint) } : {}),
+  };
+}
+
+/** A URL as the host/port/protocol triple the Google client libraries take. */
+function endpointOf(url: string): { host: string; port: number; protocol: 'http' | 'https' } {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || (parsed.protocol === 'http:' ? 80 : 443)),
+    protocol: parsed.protocol === 'http:' ? 'http' : 'https',
   };
 }

@@ -48,6 +48,7 @@ import {
 import { isAnchorFirewall, ruleToFirewall, toSecurityGroup, toSubnet, toVNet } from './convert-network.ts';
 import { GCP_USERNAME, parseVmCspId, sshKeysMetadata, toVm, vmCspId } from './convert-vm.ts';
 import { failureFromOperation, mapComputeFailure, mapThrown, type NotFoundTarget } from './gcp-errors.ts';
+import type { BillingCatalogPrices, BillingEndpoint } from './gcp-pricing.ts';
 import { GcpState } from './gcp-state.ts';
 
 type Compute = typeof import('@google-cloud/compute');
@@ -66,6 +67,10 @@ export interface GcpDriverOptions {
   authClient?: unknown;
   /** Where key pairs and tombstones are kept; in memory when absent. */
   store?: Repository;
+  /** "billing-catalog": machine-type prices from the Cloud Billing Catalog API; default none (null). */
+  prices?: 'billing-catalog' | 'none';
+  /** Another endpoint than cloudbilling.googleapis.com (tests: the local fake). */
+  billingEndpoint?: BillingEndpoint;
   /** How long to wait for one zone/region/global operation. Default 10 minutes. */
   operationTimeoutMs?: number;
   clock?: () => number;
@@ -145,6 +150,7 @@ export class GcpDriver implements CloudDriver {
   private readonly now: () => number;
   /** Machine types change rarely: one fetch per region (or all regions) per SPEC_CACHE_MS. */
   private readonly specCache = new Map<string, { at: number; specs: Promise<Spec[]> }>();
+  private billingPrices: BillingCatalogPrices | undefined;
 
   constructor(private readonly options: GcpDriverOptions) {
     if (!options.projectId)
@@ -321,23 +327,59 @@ export class GcpDriver implements CloudDriver {
             collect(clients.machineTypes.listAsync({ project: this.project, zone: zone.code })),
           ),
         );
-        return toSpecs(
-          perZone.flat().map((type) => ({ ...type, zone: lastSegment(type.zone) })),
-          [],
-          fetchedAt,
-        );
+        const types = perZone.flat().map((type) => ({ ...type, zone: lastSegment(type.zone) }));
+        return this.priced(toSpecs(types, [], fetchedAt), types);
       }
       const all: protos.google.cloud.compute.v1.IMachineType[] = [];
       for await (const [scope, list] of clients.machineTypes.aggregatedListAsync({ project: this.project })) {
         for (const type of list.machineTypes ?? [])
           all.push({ ...type, zone: type.zone ?? lastSegment(scope) });
       }
-      return toSpecs(all, [], fetchedAt);
+      return this.priced(toSpecs(all, [], fetchedAt), all);
     });
     this.specCache.set(cacheKey, { at: this.now(), specs });
     // A failed fetch must not stick.
     specs.catch(() => this.specCache.delete(cacheKey));
     return specs;
+  }
+
+  /** Fills prices from the Billing Catalog when the connection asks for them; else they stay null. */
+  private async priced(
+    specs: Spec[],
+    machineTypes: protos.google.cloud.compute.v1.IMachineType[],
+  ): Promise<Spec[]> {
+    if (this.options.prices !== 'billing-catalog') return specs;
+    if (!this.billingPrices) {
+      const { BillingCatalogPrices } = await import('./gcp-pricing.ts');
+      const { billingEndpoint, credentialsFile, authClient } = this.options;
+      this.billingPrices ??= new BillingCatalogPrices({
+        ...(billingEndpoint ? { endpoint: billingEndpoint } : {}),
+        ...(credentialsFile ? { credentialsFile } : {}),
+        ...(authClient ? { authClient } : {}),
+      });
+    }
+    const [table, { machinePrice }] = await Promise.all([
+      this.billingPrices.table(),
+      import('./gcp-pricing.ts'),
+    ]);
+    // The GPUs a machine type carries are priced by accelerator type, which the Spec does not keep.
+    const accelerators = new Map<string, { type: string; count: number }>();
+    for (const type of machineTypes) {
+      const accelerator = type.accelerators?.[0];
+      if (type.name && accelerator?.guestAcceleratorType && accelerator.guestAcceleratorCount)
+        accelerators.set(type.name, {
+          type: accelerator.guestAcceleratorType,
+          count: accelerator.guestAcceleratorCount,
+        });
+    }
+    return specs.map((spec) => {
+      const accelerator = accelerators.get(spec.name);
+      return {
+        ...spec,
+        pricePerHour: machinePrice(spec, accelerator, table, 'onDemand'),
+        spotPricePerHour: machinePrice(spec, accelerator, table, 'spot'),
+      };
+    });
   }
 
   async getSpec(id: string): Promise<Spec> {
@@ -1143,6 +1185,7 @@ export class GcpDriver implements CloudDriver {
   }
 
   async close(): Promise<void> {
+    await this.billingPrices?.close();
     const loading = this.clientsLoading;
     this.clientsLoading = undefined;
     if (!loading) return;

@@ -105,7 +105,12 @@ describe('gcp connection settings', () => {
       S2A_CONNECTIONS: '{"gcp": {"driver": "gcp", "projectId": "p", "endpoint": "http://127.0.0.1:9"}}',
     };
     const connection = connectionsFromEnvironment(environment).gcp;
-    expect(connection).toEqual({ driver: 'gcp', projectId: 'p', endpoint: 'http://127.0.0.1:9' });
+    expect(connection).toEqual({
+      driver: 'gcp',
+      projectId: 'p',
+      endpoint: 'http://127.0.0.1:9',
+      prices: 'none',
+    });
     const driver = await createDriver({
       provider: 'gcp',
       connection,

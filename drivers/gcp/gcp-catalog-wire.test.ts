@@ -1,0 +1,108 @@
+import { OAuth2Client } from 'google-auth-library';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AuthError, type Spec, ThrottledError } from '../spec/index.ts';
+import { GcpDriver } from './gcp-driver.ts';
+import { FIXTURE_SKUS } from './testing/billing-fixtures.ts';
+import { FakeBilling } from './testing/fake-billing.ts';
+import { FakeCompute } from './testing/fake-compute.ts';
+
+describe('GCP machine-type prices from the Billing Catalog at the wire', () => {
+  const compute = new FakeCompute();
+  const billing = new FakeBilling();
+  let computePort = 0;
+  let billingPort = 0;
+  const drivers: GcpDriver[] = [];
+
+  /** A fresh driver (its own caches) on both fakes. */
+  const driverWith = (prices: 'billing-catalog' | 'none' = 'billing-catalog') => {
+    const authClient = new OAuth2Client();
+    authClient.setCredentials({ access_token: 'fake-token', expiry_date: Date.now() + 3_600_000 });
+    const driver = new GcpDriver({
+      projectId: 'prices',
+      endpoint: { host: '127.0.0.1', port: computePort, protocol: 'http' },
+      billingEndpoint: { host: '127.0.0.1', port: billingPort, protocol: 'http' },
+      prices,
+      authClient,
+    });
+    drivers.push(driver);
+    return driver;
+  };
+  const byName = (specs: Spec[]) => new Map(specs.map((spec) => [spec.name, spec]));
+
+  beforeAll(async () => {
+    computePort = await compute.start();
+    billingPort = await billing.start();
+  });
+  afterEach(async () => {
+    for (const driver of drivers.splice(0)) await driver.close();
+  });
+  afterAll(async () => {
+    await compute.stop();
+    await billing.stop();
+  });
+
+  it('prices a machine type as vCPUs × core SKU + GiB × RAM SKU (+ GPUs) of its series and region', async () => {
+    const driver = driverWith();
+    const iowa = byName(await driver.listSpecs({ region: 'us-central1' }));
+    const seoul = byName(await driver.listSpecs({ region: 'asia-northeast3' }));
+    const cases: [Map<string, Spec>, string, number][] = [
+      [iowa, 'e2-medium', 0.033503], // shared core: 1 billed vCPU of 2, + 4 GiB
+      [iowa, 'n2-standard-4', 0.194236],
+      [iowa, 't2a-standard-1', 0.0452],
+      [iowa, 'a2-highgpu-1g', 3.673385], // 12 vCPUs, 85 GiB, one A100
+      [iowa, 'g2-standard-4', 0.706784], // 4 vCPUs, 16 GiB, one L4
+      [seoul, 'e2-medium', 0.04126],
+      [seoul, 'n2-standard-4', 0.239184],
+      [seoul, 'g2-standard-4', 0.8808],
+    ];
+    for (const [specs, name, price] of cases) {
+      expect(specs.get(name)?.pricePerHour, `${name} in ${specs.get(name)?.region}`).toBeCloseTo(price, 6);
+    }
+    expect(iowa.get('e2-small')?.pricePerHour).toBeCloseTo(0.5 * 0.021811 + 2 * 0.002923, 5);
+    expect(iowa.get('e2-medium')?.currency).toBe('USD');
+  });
+
+  it('prices spot from the Preemptible SKUs, null where one is missing', async () => {
+    const driver = driverWith();
+    const iowa = byName(await driver.listSpecs({ region: 'us-central1' }));
+    expect(iowa.get('e2-medium')?.spotPricePerHour).toBeCloseTo(0.006543 + 4 * 0.000877, 6);
+    // An A100 spot SKU exists but no A2 spot core/RAM SKU: no guess.
+    expect(iowa.get('a2-highgpu-1g')?.spotPricePerHour).toBeNull();
+    expect(iowa.get('n2-standard-4')?.spotPricePerHour).toBeNull();
+  });
+
+  it('reads every page of the Compute Engine SKUs in USD, once per driver', async () => {
+    const driver = driverWith();
+    const before = billing.skuRequests().length;
+    await driver.listSpecs({ region: 'us-central1' });
+    await driver.listSpecs({ region: 'asia-northeast3' });
+    const requests = billing.skuRequests().slice(before);
+    // 4 SKUs a page, fetched once for both regions.
+    expect(requests.length).toBe(Math.ceil(FIXTURE_SKUS.length / 4));
+    expect(requests.length).toBeGreaterThan(1);
+    expect(requests.every((request) => request.path === '/v1/services/6F81-5844-456A/skus')).toBe(true);
+    expect(requests[0]?.query.currencyCode).toBe('USD');
+    expect(requests[1]?.query.pageToken).toBeTruthy();
+  });
+
+  it('sends nothing to the Billing Catalog when prices are "none"', async () => {
+    const before = billing.requests.length;
+    const specs = await driverWith('none').listSpecs({ region: 'us-central1' });
+    expect(billing.requests.length).toBe(before);
+    expect(specs.every((spec) => spec.pricePerHour === null && spec.spotPricePerHour === null)).toBe(true);
+  });
+
+  it.each([
+    [429, 'RESOURCE_EXHAUSTED', 'ThrottledError', ThrottledError],
+    [403, 'PERMISSION_DENIED', 'AuthError', AuthError],
+  ] as const)(
+    'a Billing Catalog %i %s is a %s, and the next call fetches again',
+    async (status, text, _name, errorClass) => {
+      const driver = driverWith();
+      billing.failNext(status, text);
+      await expect(driver.listSpecs({ region: 'us-central1' })).rejects.toBeInstanceOf(errorClass);
+      const specs = byName(await driver.listSpecs({ region: 'us-central1' }));
+      expect(specs.get('e2-medium')?.pricePerHour).toBeCloseTo(0.033503, 6);
+    },
+  );
+});
