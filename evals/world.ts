@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
 import { PROVIDERS, type Spec, usdPerHour } from '../drivers/spec/index.ts';
-import { CatalogSpecResolver } from '../mci/catalog-resolver.ts';
-import { createMciService, type MciService } from '../mci/service.ts';
+import type { MciService } from '../mci/service.ts';
 import { Runtime } from '../runtime/runtime.ts';
 import type { Scenario } from './scenario.ts';
 import type { EndApp, EndMci, EndState, RegionFacts, SpecFacts } from './state.ts';
@@ -53,20 +52,6 @@ export class WorldFacts {
   }
 }
 
-/**
- * Lends a catalog that many runtimes use: their close() must not close it. Methods are bound to
- * the real object because the Catalog keeps its state in #private fields.
- */
-function borrowed(catalog: Catalog): Catalog {
-  return new Proxy(catalog, {
-    get(target, key) {
-      if (key === 'close') return () => {};
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' ? (value as (...parts: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
 export interface ScenarioWorldOptions {
   /** The home whose catalog/ index every scenario shares (built once). */
   catalogHome: string;
@@ -99,30 +84,14 @@ export async function openScenarioWorld(
   environment.S2A_SECRET = EVAL_SECRET;
   if (scenario.setup.budget_per_hour !== undefined)
     environment.S2A_MAX_COST_PER_HOUR = String(scenario.setup.budget_per_hour);
-  const runtime = await Runtime.open({ home, environment, sim: { ...EVAL_SIM, account: 'eval' } });
-  if (options.catalog) {
-    // Runtime opens its catalog lazily into this field; filling it first shares the process's catalog.
-    const slot = runtime as unknown as { catalogOpening?: Promise<Catalog> };
-    if ('catalogOpening' in slot) slot.catalogOpening = Promise.resolve(borrowed(options.catalog));
-  }
-  // Runtime.mci() has no engine settings: build the same service with a short poll and put it in
-  // the runtime's lazy slot, so the tools, the agent and the checks share it.
-  const mciSlot = runtime as unknown as { mciOpening?: Promise<MciService> };
-  if ('mciOpening' in mciSlot)
-    mciSlot.mciOpening = createMciService({
-      store: runtime.store,
-      home,
-      drivers: (provider) => runtime.driver(provider),
-      simAccount: runtime.simConfig.account,
-      simTimeScale: runtime.simConfig.timeScale,
-      isSim: (provider) => runtime.connections[provider].driver === 'sim',
-      resolver: new CatalogSpecResolver({
-        catalog: () => runtime.catalog(),
-        drivers: (provider) => runtime.driver(provider),
-      }),
-      secret: EVAL_SECRET,
-      engine: { pollIntervalMs: ENGINE_POLL_MS },
-    });
+  // One catalog serves every scenario of the process; the engine polls fast at the eval's time scale.
+  const runtime = await Runtime.open({
+    home,
+    environment,
+    sim: { ...EVAL_SIM, account: 'eval' },
+    ...(options.catalog ? { sharedCatalog: options.catalog } : {}),
+    engine: { pollIntervalMs: ENGINE_POLL_MS },
+  });
   return {
     home,
     runtime,

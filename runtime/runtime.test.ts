@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Catalog } from '../catalog/catalog.ts';
 import { LocalEmbedding } from '../catalog/index/index.ts';
 import { loadImages, loadRegions, loadSpecs } from '../catalog/load/index.ts';
 import { describeDriverConformance } from '../drivers/conformance/index.ts';
@@ -184,4 +185,24 @@ describe('Runtime.mci with the catalog resolver', () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('Runtime with a shared catalog', () => {
+  it('hands out the catalog it was given and leaves it open when the runtime closes', async () => {
+    const home = mkdtempSync(join(tmpdir(), 's2a-runtime-shared-'));
+    let closed = 0;
+    const shared = {
+      close: () => {
+        closed += 1;
+      },
+    } as unknown as Catalog;
+    const runtime = await Runtime.open({ home, environment: {}, sharedCatalog: shared });
+    try {
+      expect(await runtime.catalog()).toBe(shared);
+    } finally {
+      await runtime.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+    expect(closed).toBe(0);
+  });
 });

@@ -7,7 +7,7 @@ import { simConfigFromEnvironment } from '../drivers/sim/sim-config.ts';
 import type { SimDriver } from '../drivers/sim/sim-driver.ts';
 import type { SimWorld } from '../drivers/sim/sim-world.ts';
 import { type CloudDriver, PROVIDERS, type ProviderId } from '../drivers/spec/index.ts';
-import type { MciService } from '../mci/service.ts';
+import type { MciService, MciServiceOptions } from '../mci/service.ts';
 import { openStore, resolveStoreHome } from '../store/index.ts';
 import type { Store } from '../store/types.ts';
 import { type Connection, connectionsFromEnvironment } from './config.ts';
@@ -21,6 +21,13 @@ export interface RuntimeOptions {
   clock?: () => number;
   /** Where the catalog's rows come from and how it embeds text (tests: a small world). */
   catalog?: Pick<CatalogOpenOptions, 'source' | 'embedding'>;
+  /**
+   * A catalog already open in this process, used instead of opening one and never closed by this
+   * runtime: many short-lived runtimes (the eval runner's worlds) share one index without reopening it.
+   */
+  sharedCatalog?: Catalog;
+  /** Engine settings (poll interval…); the engine's defaults when absent. */
+  engine?: MciServiceOptions['engine'];
 }
 
 /**
@@ -41,6 +48,7 @@ export class Runtime {
     private readonly clock: (() => number) | undefined,
     private readonly environment: Record<string, string | undefined>,
     private readonly catalogOptions: RuntimeOptions['catalog'],
+    private readonly sharing: Pick<RuntimeOptions, 'sharedCatalog' | 'engine'> = {},
   ) {}
 
   static async open(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -49,7 +57,10 @@ export class Runtime {
     const simConfig = { ...simConfigFromEnvironment(environment), ...options.sim };
     const home = options.home ?? resolveStoreHome(environment as NodeJS.ProcessEnv);
     const store = await openStore({ home });
-    return new Runtime(home, store, connections, simConfig, options.clock, environment, options.catalog);
+    return new Runtime(home, store, connections, simConfig, options.clock, environment, options.catalog, {
+      ...(options.sharedCatalog ? { sharedCatalog: options.sharedCatalog } : {}),
+      ...(options.engine ? { engine: options.engine } : {}),
+    });
   }
 
   /**
@@ -66,6 +77,8 @@ export class Runtime {
    * that do not search pay nothing for it.
    */
   catalog(): Promise<Catalog> {
+    const shared = this.sharing.sharedCatalog;
+    if (shared) return Promise.resolve(shared);
     this.catalogOpening ??= Promise.all([
       import('../catalog/catalog.ts'),
       import('../catalog/load/disk-cache.ts'),
@@ -105,6 +118,7 @@ export class Runtime {
           }),
           ...(this.environment.S2A_SECRET ? { secret: this.environment.S2A_SECRET } : {}),
           ...(this.clock ? { clock: this.clock } : {}),
+          ...(this.sharing.engine ? { engine: this.sharing.engine } : {}),
         }),
     );
     return this.mciOpening;
