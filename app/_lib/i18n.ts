@@ -1,13 +1,15 @@
 'use client';
 // The UI's two languages. Areas add their own dictionary file in messages/ and list it here.
+import { catalog } from './messages/catalog.ts';
 import { chat } from './messages/chat.ts';
 import { common } from './messages/common.ts';
+import { dashboard } from './messages/dashboard.ts';
 import { voice } from './messages/voice.ts';
 import { useSettings } from './settings.tsx';
 
 export type UiLanguage = 'en' | 'ko';
 
-const DICTIONARIES = [common, chat, voice] as const;
+const DICTIONARIES = [common, chat, voice, dashboard, catalog] as const;
 
 type Keys<T> = T extends { en: infer E } ? keyof E : never;
 export type MessageKey = Keys<(typeof DICTIONARIES)[number]>;

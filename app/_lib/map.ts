@@ -1,0 +1,131 @@
+// The world map's pure parts: the projection, status colours, and markers grouped where they would
+// overlap. Kept apart from the component so they are tested without a DOM.
+import { type GeoProjection, geoNaturalEarth1 } from 'd3-geo';
+
+export const MAP_WIDTH = 960;
+export const MAP_HEIGHT = 500;
+
+/** A thing to put on the map: a node, a region with specs, … */
+export interface MapPoint {
+  id: string;
+  latitude: number;
+  longitude: number;
+  /** What the tooltip and the screen reader say, e.g. "web-1 · Running · Korea (Seoul)". */
+  label: string;
+  /** A VM or MCI status; decides the colour unless `color` is given. */
+  status?: string;
+  /** A CSS colour, for points that have no status (catalog results). */
+  color?: string;
+  href?: string;
+}
+
+/** The colour families of statuses, as the dashboard's legend names them. */
+export type StatusTone = 'running' | 'creating' | 'suspended' | 'failed' | 'other';
+
+/** Running green, on its way blue, Suspended amber, Failed/Terminated red. Partial-X is X's tone. */
+export function statusTone(status: string | undefined): StatusTone {
+  const word = (status ?? '')
+    .replace(/^Partial-/i, '')
+    .split(/[:\s(]/)[0]
+    ?.toLowerCase();
+  switch (word) {
+    case 'running':
+      return 'running';
+    case 'creating':
+    case 'pending':
+    case 'resuming':
+    case 'suspending':
+    case 'rebooting':
+    case 'preparing':
+      return 'creating';
+    case 'suspended':
+      return 'suspended';
+    case 'failed':
+    case 'terminated':
+    case 'terminating':
+    case 'deleting':
+      return 'failed';
+    default:
+      return 'other';
+  }
+}
+
+/** Which tone a marker of several points shows: the one that needs attention first. */
+const TONE_PRIORITY: StatusTone[] = ['failed', 'creating', 'suspended', 'running', 'other'];
+
+/** The projection of the whole globe into the map's box. */
+export function worldProjection(width = MAP_WIDTH, height = MAP_HEIGHT): GeoProjection {
+  return geoNaturalEarth1().fitExtent(
+    [
+      [4, 4],
+      [width - 4, height - 4],
+    ],
+    { type: 'Sphere' },
+  );
+}
+
+/** Points close enough on screen to be drawn as one marker with a count. */
+export interface MapMarker {
+  id: string;
+  x: number;
+  y: number;
+  points: MapPoint[];
+  tone: StatusTone;
+  /** The representative status (of the points with the marker's tone). */
+  status: string;
+  /** Set when every point in it has one colour and no status. */
+  color: string | undefined;
+  /** Set when every point links to the same place. */
+  href: string | undefined;
+}
+
+/**
+ * Projects the points and merges those within `radius` (map units) of a marker into it, in input
+ * order; a marker sits at the mean of its points. Points that cannot be projected are left out.
+ */
+export function groupPoints(
+  points: readonly MapPoint[],
+  project: (coordinates: [number, number]) => [number, number] | null,
+  radius = 8,
+): MapMarker[] {
+  const groups: { x: number; y: number; sumX: number; sumY: number; points: MapPoint[] }[] = [];
+  for (const point of points) {
+    if (!Number.isFinite(point.latitude) || !Number.isFinite(point.longitude)) continue;
+    const projected = project([point.longitude, point.latitude]);
+    if (!projected) continue;
+    const [x, y] = projected;
+    const near = groups.find((group) => Math.hypot(group.x - x, group.y - y) <= radius);
+    if (near) {
+      near.points.push(point);
+      near.sumX += x;
+      near.sumY += y;
+      near.x = near.sumX / near.points.length;
+      near.y = near.sumY / near.points.length;
+    } else {
+      groups.push({ x, y, sumX: x, sumY: y, points: [point] });
+    }
+  }
+  return groups.map((group) => {
+    const tones = group.points.map((point) => statusTone(point.status));
+    const tone = TONE_PRIORITY.find((candidate) => tones.includes(candidate)) ?? 'other';
+    const first = group.points[0];
+    const status = group.points.find((point) => statusTone(point.status) === tone)?.status ?? '';
+    const colors = new Set(group.points.map((point) => point.color));
+    const hrefs = new Set(group.points.map((point) => point.href));
+    return {
+      id: group.points.map((point) => point.id).join('|'),
+      x: Math.round(group.x * 10) / 10,
+      y: Math.round(group.y * 10) / 10,
+      points: group.points,
+      tone,
+      status,
+      color: colors.size === 1 && !first?.status ? first?.color : undefined,
+      href: hrefs.size === 1 ? first?.href : undefined,
+    };
+  });
+}
+
+/** The marker's radius in map units: bigger for more points, but never covering a continent. */
+export function markerRadius(count: number): number {
+  return Math.min(6 + Math.sqrt(Math.max(count, 1) - 1) * 3, 16);
+}
