@@ -3,7 +3,7 @@
  * through the AI SDK, the deterministic offline planner) emit the same events, so the CLI, the web
  * chat and the eval runner show and score them the same way.
  */
-import type { ToolClient } from './tool-client.ts';
+import type { ToolClient } from './tool-types.ts';
 
 /** One node line of a plan: where, what, how many, what it costs. */
 export interface PlanNodeGroup {

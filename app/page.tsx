@@ -1,11 +1,5 @@
-'use client';
-import { useState } from 'react';
+import { ChatPage } from './_components/chat/chat-page.tsx';
 
-export default function Page() {
-  const [count, setCount] = useState(0);
-  return (
-    <button type="button" onClick={() => setCount(count + 1)}>
-      clicked {count}
-    </button>
-  );
+export default function Home() {
+  return <ChatPage />;
 }

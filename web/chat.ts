@@ -45,6 +45,8 @@ function newId(prefix: string): string {
 export class EventTranslator {
   private currentToolMci: string | undefined;
   private progressCount = 0;
+  /** Whether the current call reported progress: only those get a progress card. */
+  private progressShown = false;
 
   constructor(
     private readonly write: (chunk: Parameters<UIMessageStreamWriter<ChatMessage>['write']>[0]) => void,
@@ -62,6 +64,7 @@ export class EventTranslator {
       case 'tool-call':
         this.currentToolMci = mciNameOf(event.input);
         this.progressCount += 1;
+        this.progressShown = false;
         this.write({
           type: 'tool-input-available',
           toolCallId: event.callId,
@@ -86,7 +89,8 @@ export class EventTranslator {
             dynamic: true,
           });
         }
-        // The progress card of this call stops moving.
+        // The progress card of this call, if it has one, stops moving.
+        if (!this.progressShown) break;
         this.write({
           type: 'data-progress',
           id: `progress-${this.progressCount}`,
@@ -101,6 +105,7 @@ export class EventTranslator {
         });
         break;
       case 'progress':
+        this.progressShown = true;
         this.write({
           type: 'data-progress',
           id: `progress-${this.progressCount}`,
