@@ -2,9 +2,13 @@
  * `s2a catalog refresh [--provider P]` and `s2a catalog status`: pull the catalog's rows through the
  * drivers into the index under S2A_HOME, and show how many rows each provider has and how old they are.
  */
+
+import type { Catalog } from '../catalog/catalog.ts';
 import { loadProviders } from '../catalog/load/index.ts';
 import {
+  type CatalogSink,
   catalogStaleness,
+  type KnownPrice,
   type RefreshProgress,
   type RefreshSummary,
   readRefreshRecords,
@@ -113,6 +117,43 @@ function describeSummary(summary: RefreshSummary): string {
   return lines.join('\n');
 }
 
+/** Ids per LanceDB `IN (…)` filter: keeps each filter string a reasonable size. */
+const PRICE_LOOKUP_BATCH = 500;
+
+/**
+ * The catalog as refresh's sink, with the prices its index already holds: a real driver without a
+ * price source (AWS `prices: "none"`) then keeps the shipped prices instead of erasing them.
+ */
+export function catalogSink(catalog: Catalog): CatalogSink {
+  return {
+    upsertSpecs: (rows) => catalog.upsertSpecs(rows),
+    upsertImages: (rows) => catalog.upsertImages(rows),
+    knownPrices: async (ids) => {
+      const prices = new Map<string, KnownPrice>();
+      for (let start = 0; start < ids.length; start += PRICE_LOOKUP_BATCH) {
+        const quoted = ids
+          .slice(start, start + PRICE_LOOKUP_BATCH)
+          .map((id) => `'${id.replaceAll("'", "''")}'`);
+        const rows = await catalog.index
+          .table('specs')
+          .query()
+          .where(`id IN (${quoted.join(', ')})`)
+          .select(['id', 'price', 'spot_price', 'currency'])
+          .toArray();
+        for (const row of rows) {
+          const number = (value: unknown) => (typeof value === 'number' ? value : null);
+          prices.set(String(row.id), {
+            pricePerHour: number(row.price),
+            spotPricePerHour: number(row.spot_price),
+            currency: String(row.currency),
+          });
+        }
+      }
+      return prices;
+    },
+  };
+}
+
 async function commandRefresh(runtime: Runtime, options: CliOptions): Promise<number> {
   const provider =
     options.values.provider === undefined ? undefined : requireProvider(options.values.provider);
@@ -131,7 +172,7 @@ async function commandRefresh(runtime: Runtime, options: CliOptions): Promise<nu
     summary = await refreshCatalog({
       ...(provider ? { provider } : {}),
       driverFor: (name) => runtime.driver(name),
-      sink: index,
+      sink: catalogSink(index),
       store: runtime.store,
       ...(view ? { onProgress: (event: RefreshProgress) => view.update(event) } : {}),
     });

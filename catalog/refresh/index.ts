@@ -2,6 +2,8 @@ export {
   type CatalogSink,
   catalogStaleness,
   type ErrorSummary,
+  type KnownPrice,
+  keepKnownPrices,
   type ProviderRefreshResult,
   REFRESH_KIND,
   REFRESH_NAMESPACE,

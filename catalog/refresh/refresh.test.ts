@@ -22,6 +22,7 @@ class RecordingSink implements CatalogSink {
   readonly specBatches: Spec[][] = [];
   readonly imageBatches: Image[][] = [];
   failSpecsFor: ProviderId | undefined;
+  knownPrices: CatalogSink['knownPrices'];
 
   async upsertSpecs(rows: Spec[]): Promise<void> {
     if (rows.some((row) => row.provider === this.failSpecsFor)) throw new Error('index is read-only');
@@ -228,6 +229,41 @@ describe('refreshCatalog on the sim', () => {
     const regions = worldForProvider('ncp').regions.length;
     expect(summary.providers[0]).toMatchObject({ ok: true, invalid: 2 * regions });
     expect(sink.specBatches.flat().length).toBe(worldForProvider('ncp').specs.length - 2 * regions);
+  });
+});
+
+describe('refresh with a driver that has no prices', () => {
+  /** The ncp sim, but every spec without prices, as a real driver whose price source is off. */
+  function unpricedDriver(): CloudDriver {
+    const real = simDriver('ncp');
+    const unpriced = Object.create(real) as CloudDriver;
+    unpriced.listSpecs = async (query) =>
+      (await real.listSpecs(query)).map((spec) => ({ ...spec, pricePerHour: null, spotPricePerHour: null }));
+    return unpriced;
+  }
+
+  it('keeps the prices the sink already holds instead of writing nulls over them', async () => {
+    const shipped = new Map(worldForProvider('ncp').specs.map((spec) => [spec.id, spec]));
+    const asked: string[] = [];
+    sink.knownPrices = async (ids) => {
+      asked.push(...ids);
+      return new Map(ids.flatMap((id) => (shipped.has(id) ? [[id, shipped.get(id) as Spec]] : [])));
+    };
+    const summary = await refresh('ncp', { driverFor: async () => unpricedDriver() });
+    const written = sink.specBatches.flat();
+    const pricedBefore = [...shipped.values()].filter((spec) => spec.pricePerHour !== null).length;
+    expect(pricedBefore).toBeGreaterThan(0);
+    expect(summary.providers[0]?.pricesKept).toBe(pricedBefore);
+    expect(asked.sort()).toEqual(ids(written));
+    for (const row of written) expect(row.pricePerHour).toBe(shipped.get(row.id)?.pricePerHour ?? null);
+  });
+
+  it('leaves a price in another currency alone', async () => {
+    sink.knownPrices = async (ids) =>
+      new Map(ids.map((id) => [id, { pricePerHour: 1, spotPricePerHour: null, currency: 'EUR' }]));
+    const summary = await refresh('ncp', { driverFor: async () => unpricedDriver() });
+    expect(summary.providers[0]?.pricesKept).toBe(0);
+    expect(sink.specBatches.flat().every((row) => row.pricePerHour === null)).toBe(true);
   });
 });
 

@@ -18,10 +18,39 @@ import {
 } from '../../drivers/spec/index.ts';
 import type { Repository } from '../../store/types.ts';
 
+/** Prices a sink already holds for a spec id. */
+export type KnownPrice = Pick<Spec, 'pricePerHour' | 'spotPricePerHour' | 'currency'>;
+
 /** Where refreshed rows go: the catalog index (a LanceDB table) in s2a; anything with these two calls. */
 export interface CatalogSink {
   upsertSpecs(rows: Spec[]): Promise<unknown>;
   upsertImages(rows: Image[]): Promise<unknown>;
+  /**
+   * Prices the sink holds for these ids. With it, a driver that returns a spec without a price (a
+   * real driver whose price source is off) keeps the price the catalog had instead of erasing it.
+   */
+  knownPrices?(ids: string[]): Promise<Map<string, KnownPrice>>;
+}
+
+/** Fills a refreshed row's null prices from the sink's, in the same currency; counts rows that kept one. */
+export async function keepKnownPrices(
+  rows: Spec[],
+  sink: CatalogSink,
+): Promise<{ rows: Spec[]; kept: number }> {
+  const unpriced = rows.filter((row) => row.pricePerHour === null || row.spotPricePerHour === null);
+  if (unpriced.length === 0 || !sink.knownPrices) return { rows, kept: 0 };
+  const known = await sink.knownPrices(unpriced.map((row) => row.id));
+  let kept = 0;
+  const merged = rows.map((row) => {
+    const price = known.get(row.id);
+    if (!price || price.currency !== row.currency) return row;
+    const pricePerHour = row.pricePerHour ?? price.pricePerHour;
+    const spotPricePerHour = row.spotPricePerHour ?? price.spotPricePerHour;
+    if (pricePerHour === row.pricePerHour && spotPricePerHour === row.spotPricePerHour) return row;
+    kept++;
+    return { ...row, pricePerHour, spotPricePerHour };
+  });
+  return { rows: merged, kept };
 }
 
 /** The store calls refresh uses: the refresh records live in namespace "catalog", kind "refresh". */
@@ -83,6 +112,8 @@ export interface ProviderRefreshResult {
   images: number;
   /** Rows the driver returned that failed their schema or belonged elsewhere; not upserted. */
   invalid: number;
+  /** Specs the driver returned without a price that kept the price the sink had. */
+  pricesKept: number;
   retries: number;
   refreshedAt: string | null;
   error?: ErrorSummary;
@@ -244,7 +275,7 @@ async function refreshProvider(
   const batchSize = Math.max(1, options.batchSize ?? 5_000);
   const specs = new Batcher<Spec>(batchSize, (rows) => options.sink.upsertSpecs(rows));
   const images = new Batcher<Image>(batchSize, (rows) => options.sink.upsertImages(rows));
-  const state = { regionsDone: 0, regionsTotal: 0, retries: 0, invalid: 0 };
+  const state = { regionsDone: 0, regionsTotal: 0, retries: 0, invalid: 0, pricesKept: 0 };
   let driverName: string | null = null;
   const report = (phase: RefreshProgress['phase'], extra: Partial<RefreshProgress> = {}) =>
     options.onProgress?.({
@@ -296,7 +327,9 @@ async function refreshProvider(
           const code = region;
           const regionSpecs = await call('listSpecs', code, () => driver.listSpecs({ region: code }));
           const regionImages = await call('listImages', code, () => driver.listImages({ region: code }));
-          await specs.add(valid(regionSpecs, SpecSchema, code));
+          const priced = await keepKnownPrices(valid(regionSpecs, SpecSchema, code), options.sink);
+          state.pricesKept += priced.kept;
+          await specs.add(priced.rows);
           await images.add(valid(regionImages, ImageSchema, code));
           state.regionsDone++;
           report('region', { region: code });
@@ -333,6 +366,7 @@ async function refreshProvider(
       specs: specs.upserted,
       images: images.upserted,
       invalid: state.invalid,
+      pricesKept: state.pricesKept,
       retries: state.retries,
       refreshedAt,
     };
@@ -360,6 +394,7 @@ async function refreshProvider(
       specs: specs.upserted,
       images: images.upserted,
       invalid: state.invalid,
+      pricesKept: state.pricesKept,
       retries: state.retries,
       refreshedAt: null,
       error: summary,
