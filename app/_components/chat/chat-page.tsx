@@ -4,6 +4,8 @@ import { DefaultChatTransport } from 'ai';
 import { type FormEvent, type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage, ConversationListItem, ConversationView } from '../../../web/chat-types.ts';
 import { useT } from '../../_lib/i18n.ts';
+import { useSpokenReplies } from '../../_lib/speech.ts';
+import { MicButton } from '../mic-button.tsx';
 import { MessageView } from './message-view.tsx';
 import type { ApprovalState } from './plan-card.tsx';
 
@@ -30,6 +32,8 @@ export function ChatPage() {
   const [pendingApprovalId, setPendingApprovalId] = useState<string | undefined>();
   const [input, setInput] = useState('');
   const [loadError, setLoadError] = useState<string | undefined>();
+  const [interim, setInterim] = useState('');
+  const speakReply = useSpokenReplies();
   const bottom = useRef<HTMLDivElement>(null);
 
   const transport = useMemo(
@@ -87,9 +91,28 @@ export function ChatPage() {
     void refreshList();
   }, [open, refreshList]);
 
+  // When a reply has finished: refresh the list and, if the person wants it, read the reply aloud.
+  const previousStatus = useRef(status);
   useEffect(() => {
+    const finished = previousStatus.current === 'streaming' && status === 'ready';
+    previousStatus.current = status;
     if (status === 'ready') void refreshList();
-  }, [status, refreshList]);
+    if (!finished) return;
+    const last = messages.at(-1);
+    if (last?.role !== 'assistant') return;
+    const spoken = last.parts
+      .flatMap((part) =>
+        part.type === 'text'
+          ? [part.text]
+          : part.type === 'data-question' || part.type === 'data-summary'
+            ? [part.data.text]
+            : part.type === 'data-error'
+              ? [part.data.message]
+              : [],
+      )
+      .join('\n');
+    if (spoken) speakReply(spoken);
+  }, [status, refreshList, messages, speakReply]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll whenever the messages change
   useEffect(() => {
@@ -224,6 +247,11 @@ export function ChatPage() {
           ) : null}
           <div ref={bottom} />
         </div>
+        {interim ? (
+          <p className="interim" aria-live="polite" data-testid="interim-transcript">
+            {interim}
+          </p>
+        ) : null}
         <form className="composer" onSubmit={onSubmit}>
           <label htmlFor="chat-input" className="visually-hidden">
             {t('chat.placeholder')}
@@ -236,6 +264,14 @@ export function ChatPage() {
             onKeyDown={onKeyDown}
             placeholder={t('chat.placeholder')}
             rows={2}
+          />
+          <MicButton
+            disabled={busy || !conversationId}
+            onInterim={setInterim}
+            onFinal={(text) => {
+              setInterim('');
+              send(text);
+            }}
           />
           <button
             type="submit"
