@@ -62,6 +62,20 @@ describe('GCP machine-type prices from the Billing Catalog at the wire', () => {
     expect(iowa.get('e2-medium')?.currency).toBe('USD');
   });
 
+  it("names GPUs the driver has no table entry for from the zone's accelerator types", async () => {
+    const iowa = byName(await driverWith('none').listSpecs({ region: 'us-central1' }));
+    expect(iowa.get('a4-highgpu-8g')?.gpu).toEqual({
+      model: 'B200',
+      count: 8,
+      memoryGiB: null,
+      manufacturer: 'NVIDIA',
+    });
+    expect(iowa.get('a2-highgpu-1g')?.gpu).toMatchObject({ model: 'A100', memoryGiB: 40 });
+    expect(
+      compute.requests.some((request) => request.path.endsWith('/zones/us-central1-b/acceleratorTypes')),
+    ).toBe(true);
+  });
+
   it('prices spot from the Preemptible SKUs, null where one is missing', async () => {
     const driver = driverWith();
     const iowa = byName(await driver.listSpecs({ region: 'us-central1' }));
@@ -69,6 +83,8 @@ describe('GCP machine-type prices from the Billing Catalog at the wire', () => {
     // An A100 spot SKU exists but no A2 spot core/RAM SKU: no guess.
     expect(iowa.get('a2-highgpu-1g')?.spotPricePerHour).toBeNull();
     expect(iowa.get('n2-standard-4')?.spotPricePerHour).toBeNull();
+    // No A4 or B200 SKU in the fixtures: no price rather than a wrong one.
+    expect(iowa.get('a4-highgpu-8g')?.pricePerHour).toBeNull();
   });
 
   it('reads every page of the Compute Engine SKUs in USD, once per driver', async () => {

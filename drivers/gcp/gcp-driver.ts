@@ -130,6 +130,7 @@ interface Clients {
   regions: InstanceType<Compute['RegionsClient']>;
   zones: InstanceType<Compute['ZonesClient']>;
   machineTypes: InstanceType<Compute['MachineTypesClient']>;
+  acceleratorTypes: InstanceType<Compute['AcceleratorTypesClient']>;
   images: InstanceType<Compute['ImagesClient']>;
 }
 
@@ -189,6 +190,7 @@ export class GcpDriver implements CloudDriver {
         regions: new compute.RegionsClient(settings),
         zones: new compute.ZonesClient(settings),
         machineTypes: new compute.MachineTypesClient(settings),
+        acceleratorTypes: new compute.AcceleratorTypesClient(settings),
         images: new compute.ImagesClient(settings),
       };
     });
@@ -322,20 +324,31 @@ export class GcpDriver implements CloudDriver {
       if (input.region) {
         const region = (await this.listRegions()).find((candidate) => candidate.code === input.region);
         if (!region) return [];
-        const perZone = await Promise.all(
-          region.zones.map((zone) =>
-            collect(clients.machineTypes.listAsync({ project: this.project, zone: zone.code })),
+        const [perZone, acceleratorsPerZone] = await Promise.all([
+          Promise.all(
+            region.zones.map((zone) =>
+              collect(clients.machineTypes.listAsync({ project: this.project, zone: zone.code })),
+            ),
           ),
-        );
+          // Accelerator types name the GPUs of accelerator-optimized machine types the table lacks.
+          Promise.all(
+            region.zones.map((zone) =>
+              collect(clients.acceleratorTypes.listAsync({ project: this.project, zone: zone.code })),
+            ),
+          ),
+        ]);
         const types = perZone.flat().map((type) => ({ ...type, zone: lastSegment(type.zone) }));
-        return this.priced(toSpecs(types, [], fetchedAt), types);
+        return this.priced(toSpecs(types, acceleratorsPerZone.flat(), fetchedAt), types);
       }
       const all: protos.google.cloud.compute.v1.IMachineType[] = [];
       for await (const [scope, list] of clients.machineTypes.aggregatedListAsync({ project: this.project })) {
         for (const type of list.machineTypes ?? [])
           all.push({ ...type, zone: type.zone ?? lastSegment(scope) });
       }
-      return this.priced(toSpecs(all, [], fetchedAt), all);
+      const accelerators: protos.google.cloud.compute.v1.IAcceleratorType[] = [];
+      for await (const [, list] of clients.acceleratorTypes.aggregatedListAsync({ project: this.project }))
+        accelerators.push(...(list.acceleratorTypes ?? []));
+      return this.priced(toSpecs(all, accelerators, fetchedAt), all);
     });
     this.specCache.set(cacheKey, { at: this.now(), specs });
     // A failed fetch must not stick.

@@ -38,11 +38,20 @@ export const FIXTURE_MACHINE_TYPES: MachineTypeFixture[] = [
     accelerators: [{ guestAcceleratorType: 'nvidia-tesla-a100', guestAcceleratorCount: 1 }],
     zones: ['us-central1-b'],
   },
+  {
+    // An accelerator newer than the driver's table: its model comes from the accelerator type.
+    name: 'a4-highgpu-8g',
+    guestCpus: 224,
+    memoryMb: 3_968 * 1024,
+    accelerators: [{ guestAcceleratorType: 'nvidia-b200', guestAcceleratorCount: 8 }],
+    zones: ['us-central1-b'],
+  },
 ];
 
 export const FIXTURE_ACCELERATOR_TYPES = [
   { name: 'nvidia-l4', description: 'NVIDIA L4', maximumCardsPerInstance: 8 },
   { name: 'nvidia-tesla-a100', description: 'NVIDIA A100 40GB', maximumCardsPerInstance: 16 },
+  { name: 'nvidia-b200', description: 'NVIDIA B200', maximumCardsPerInstance: 8 },
 ];
 
 interface ImageFixture {
