@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AwsConnectionSchema } from '../drivers/aws/aws-config.ts';
+import { AzureConnectionSchema } from '../drivers/azure/azure-config.ts';
 import { GcpConnectionSchema } from '../drivers/gcp/gcp-config.ts';
 import { PROVIDERS, ProviderIdSchema } from '../drivers/spec/index.ts';
 
@@ -15,6 +16,7 @@ export const SimConnectionSchema = z.object({
 export const ConnectionSchema = z.discriminatedUnion('driver', [
   SimConnectionSchema,
   AwsConnectionSchema,
+  AzureConnectionSchema,
   GcpConnectionSchema,
 ]);
 export type Connection = z.infer<typeof ConnectionSchema>;

@@ -43,6 +43,13 @@ export const DRIVER_FACTORIES: { [K in DriverKind]: DriverFactory<Extract<Connec
     const { driver: _kind, ...settings } = connection;
     return new AwsDriver({ ...settings, environment, ...(clock ? { clock } : {}) });
   },
+  azure: async ({ connection, environment, store, clock }) => {
+    const [{ AzureDriver }, { azureSettings }] = await Promise.all([
+      import('../drivers/azure/azure-driver.ts'),
+      import('../drivers/azure/azure-config.ts'),
+    ]);
+    return new AzureDriver({ ...azureSettings(connection, environment), store, ...(clock ? { clock } : {}) });
+  },
   gcp: async ({ connection, environment, store, clock }) => {
     const [{ GcpDriver }, { gcpDriverOptions }] = await Promise.all([
       import('../drivers/gcp/gcp-driver.ts'),
