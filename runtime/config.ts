@@ -3,6 +3,7 @@ import { AwsConnectionSchema } from '../drivers/aws/aws-config.ts';
 import { AzureConnectionSchema } from '../drivers/azure/azure-config.ts';
 import { GcpConnectionSchema } from '../drivers/gcp/gcp-config.ts';
 import { PROVIDERS, ProviderIdSchema } from '../drivers/spec/index.ts';
+import { TencentConnectionSchema } from '../drivers/tencent/tencent-config.ts';
 
 /**
  * Which driver serves each provider. The default binds all ten to the sim, so s2a works offline;
@@ -18,6 +19,7 @@ export const ConnectionSchema = z.discriminatedUnion('driver', [
   AwsConnectionSchema,
   AzureConnectionSchema,
   GcpConnectionSchema,
+  TencentConnectionSchema,
 ]);
 export type Connection = z.infer<typeof ConnectionSchema>;
 const DRIVER_KINDS = ConnectionSchema.options.map((option) => option.shape.driver.value);

@@ -61,6 +61,11 @@ export const DRIVER_FACTORIES: { [K in DriverKind]: DriverFactory<Extract<Connec
       ...(clock ? { clock } : {}),
     });
   },
+  tencent: async ({ connection, environment, store, clock }) => {
+    const { TencentDriver } = await import('../drivers/tencent/tencent-driver.ts');
+    const { driver: _kind, ...settings } = connection;
+    return new TencentDriver({ ...settings, environment, store, ...(clock ? { clock } : {}) });
+  },
 };
 
 /** Creates the driver a connection names. */

@@ -133,10 +133,16 @@ function cidrInside(inner: string, outer: string): boolean {
   return innerStart >= outerStart && innerEnd <= outerEnd;
 }
 
-/** A policy as ModifySecurityGroupPolicies takes it back: indexes and times are the server's. */
+/** A policy as ModifySecurityGroupPolicies takes it back: only the rule, not the server's index, times or templates. */
 function resubmittable(policy: SecurityGroupPolicy): SecurityGroupPolicy {
-  const { PolicyIndex: _index, ModifyTime: _time, SecurityGroupId: _group, ...rest } = policy;
-  return rest;
+  return {
+    ...(policy.Protocol ? { Protocol: policy.Protocol } : {}),
+    ...(policy.Port ? { Port: policy.Port } : {}),
+    ...(policy.CidrBlock ? { CidrBlock: policy.CidrBlock } : {}),
+    ...(policy.Ipv6CidrBlock ? { Ipv6CidrBlock: policy.Ipv6CidrBlock } : {}),
+    ...(policy.Action ? { Action: policy.Action } : {}),
+    ...(policy.PolicyDescription ? { PolicyDescription: policy.PolicyDescription } : {}),
+  };
 }
 
 export class TencentDriver implements CloudDriver {
@@ -242,10 +248,12 @@ export class TencentDriver implements CloudDriver {
     page: (offset: number, limit: number) => Promise<{ items: T[] | undefined; total: number | undefined }>,
   ): Promise<T[]> {
     const all: T[] = [];
-    for (let offset = 0; ; offset += PAGE_SIZE) {
-      const { items = [], total } = await page(offset, PAGE_SIZE);
+    for (;;) {
+      const { items = [], total } = await page(all.length, PAGE_SIZE);
       all.push(...items);
-      if (items.length < PAGE_SIZE || (total !== undefined && all.length >= total)) return all;
+      // TotalCount says when to stop; without it, a short page is the last one.
+      const done = total === undefined ? items.length < PAGE_SIZE : all.length >= total;
+      if (items.length === 0 || done) return all;
     }
   }
 

@@ -118,7 +118,9 @@ export function mapTencentError(
   if (head === 'InvalidParameter' || head === 'InvalidParameterValue' || head === 'MissingParameter') {
     return new InvalidRequestError(text, withCode, [text]);
   }
-  if (head === 'UnknownParameter' || head === 'InvalidFilter' || head === 'InvalidAction') {
+  // The rest of the Invalid* family (InvalidKeyPairName.Duplicate, InvalidPublicKey.Malformed,
+  // InvalidZone.MismatchRegion…) names a wrong value; so does a region the API does not serve.
+  if (head.startsWith('Invalid') || head === 'UnknownParameter' || head === 'UnsupportedRegion') {
     return new InvalidRequestError(text, withCode, [text]);
   }
   const retryable = head === 'InternalError';

@@ -18,6 +18,8 @@ describeDriverConformance({
   pollIntervalMs: 10,
   setup: async () => {
     const fake = await FakeTencent.start();
+    // Small pages, so every Describe* call is followed through Offset/Limit.
+    fake.maxPageSize = 2;
     const driver = new TencentDriver({
       region: 'ap-seoul',
       endpoints: fake.endpoints,

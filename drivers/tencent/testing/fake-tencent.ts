@@ -262,7 +262,7 @@ function matchesFilters(filters: unknown, tags: Tag[], fields: Record<string, st
 }
 
 /** Offset/Limit of a Describe* call: numbers for CVM, strings for VPC (as each API documents). */
-function page<T>(items: T[], body: Json, service: Service): T[] {
+function page<T>(items: T[], body: Json, service: Service, maxPageSize: number): T[] {
   const expected = service === 'vpc' ? 'string' : 'number';
   for (const key of ['Offset', 'Limit']) {
     if (body[key] !== undefined && typeof body[key] !== expected) {
@@ -272,7 +272,7 @@ function page<T>(items: T[], body: Json, service: Service): T[] {
   const offset = Number(body.Offset ?? 0);
   const limit = Number(body.Limit ?? 20);
   if (limit > 100) throw new TencentFault('InvalidParameterValue.LimitExceeded', 'Limit is at most 100');
-  return items.slice(offset, offset + limit);
+  return items.slice(offset, offset + Math.min(limit, maxPageSize));
 }
 
 export class FakeTencent {
@@ -283,6 +283,8 @@ export class FakeTencent {
   private readonly servers = new Map<Service, Server>();
   private counter = 0;
   private ipCounter = 0;
+  /** Largest page the fake answers, whatever Limit asks: small in tests so paging is exercised. */
+  maxPageSize = 100;
 
   private constructor() {}
 
@@ -538,7 +540,7 @@ export class FakeTencent {
                 platform: text(image.Platform),
               }),
         );
-        return { TotalCount: images.length, ImageSet: page(images, body, 'cvm') };
+        return { TotalCount: images.length, ImageSet: page(images, body, 'cvm', this.maxPageSize) };
       }
       case 'ImportKeyPair':
         return this.importKeyPair(state, body);
@@ -553,7 +555,7 @@ export class FakeTencent {
         );
         return {
           TotalCount: keys.length,
-          KeyPairSet: page(keys, body, 'cvm').map((key) => this.keyJson(key)),
+          KeyPairSet: page(keys, body, 'cvm', this.maxPageSize).map((key) => this.keyJson(key)),
         };
       }
       case 'DeleteKeyPairs': {
@@ -584,7 +586,9 @@ export class FakeTencent {
         );
         return {
           TotalCount: instances.length,
-          InstanceSet: page(instances, body, 'cvm').map((instance) => this.instanceJson(instance)),
+          InstanceSet: page(instances, body, 'cvm', this.maxPageSize).map((instance) =>
+            this.instanceJson(instance),
+          ),
         };
       }
       case 'StopInstances':
@@ -932,7 +936,10 @@ export class FakeTencent {
             ? ids.includes(vpc.id)
             : matchesFilters(body.Filters, vpc.tags, { 'vpc-id': vpc.id, 'vpc-name': vpc.name }),
         );
-        return { TotalCount: vpcs.length, VpcSet: page(vpcs, body, 'vpc').map((vpc) => this.vpcJson(vpc)) };
+        return {
+          TotalCount: vpcs.length,
+          VpcSet: page(vpcs, body, 'vpc', this.maxPageSize).map((vpc) => this.vpcJson(vpc)),
+        };
       }
       case 'DeleteVpc': {
         const id = text(body.VpcId);
@@ -998,7 +1005,7 @@ export class FakeTencent {
         );
         return {
           TotalCount: subnets.length,
-          SubnetSet: page(subnets, body, 'vpc').map((subnet) => this.subnetJson(subnet)),
+          SubnetSet: page(subnets, body, 'vpc', this.maxPageSize).map((subnet) => this.subnetJson(subnet)),
         };
       }
       case 'DeleteSubnet': {
@@ -1047,7 +1054,7 @@ export class FakeTencent {
         );
         return {
           TotalCount: groups.length,
-          SecurityGroupSet: page(groups, body, 'vpc').map((group) => this.groupJson(group)),
+          SecurityGroupSet: page(groups, body, 'vpc', this.maxPageSize).map((group) => this.groupJson(group)),
         };
       }
       case 'DescribeSecurityGroupPolicies': {
