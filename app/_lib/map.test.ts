@@ -60,18 +60,28 @@ describe('groupPoints', () => {
     expect(frankfurt?.points).toHaveLength(1);
   });
 
-  it('keeps no common link when points link to different places, and a colour only without status', () => {
+  it('keeps no common link when points link to different places, and the colour most points have', () => {
     const markers = groupPoints(
       [
         { id: 'a', ...SEOUL, label: 'a', color: '#123456', href: '/one' },
-        { id: 'b', ...SEOUL, label: 'b', color: '#123456', href: '/two' },
+        { id: 'b', ...SEOUL, label: 'b', color: '#abcdef', href: '/two' },
+        { id: 'c', ...SEOUL_GCP, label: 'c', color: '#abcdef', href: '/two' },
       ],
       project,
     );
     expect(markers).toHaveLength(1);
     expect(markers[0]?.href).toBeUndefined();
-    expect(markers[0]?.color).toBe('#123456');
+    expect(markers[0]?.color).toBe('#abcdef');
     expect(markers[0]?.tone).toBe('other');
+  });
+
+  it('colours by status, not by colour, when points have statuses', () => {
+    const markers = groupPoints(
+      [{ id: 'a', ...SEOUL, label: 'a', status: 'Running', color: '#123456' }],
+      project,
+    );
+    expect(markers[0]?.color).toBeUndefined();
+    expect(markers[0]?.tone).toBe('running');
   });
 
   it('leaves out points without usable coordinates', () => {

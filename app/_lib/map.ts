@@ -73,7 +73,7 @@ export interface MapMarker {
   tone: StatusTone;
   /** The representative status (of the points with the marker's tone). */
   status: string;
-  /** Set when every point in it has one colour and no status. */
+  /** For points without a status: the colour most of them have. */
   color: string | undefined;
   /** Set when every point links to the same place. */
   href: string | undefined;
@@ -110,7 +110,6 @@ export function groupPoints(
     const tone = TONE_PRIORITY.find((candidate) => tones.includes(candidate)) ?? 'other';
     const first = group.points[0];
     const status = group.points.find((point) => statusTone(point.status) === tone)?.status ?? '';
-    const colors = new Set(group.points.map((point) => point.color));
     const hrefs = new Set(group.points.map((point) => point.href));
     return {
       id: group.points.map((point) => point.id).join('|'),
@@ -119,10 +118,19 @@ export function groupPoints(
       points: group.points,
       tone,
       status,
-      color: colors.size === 1 && !first?.status ? first?.color : undefined,
+      color: tone === 'other' ? commonestColor(group.points) : undefined,
       href: hrefs.size === 1 ? first?.href : undefined,
     };
   });
+}
+
+function commonestColor(points: readonly MapPoint[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const point of points) if (point.color) counts.set(point.color, (counts.get(point.color) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [color, count] of counts)
+    if (best === undefined || count > (counts.get(best) ?? 0)) best = color;
+  return best;
 }
 
 /** The marker's radius in map units: bigger for more points, but never covering a continent. */
