@@ -233,25 +233,25 @@ export function policiesToRules(
   return rules;
 }
 
-/** A spec rule as a policy: an ACCEPT for the CIDR; ICMP and "all" carry no ports. */
+/** A spec rule as a policy: an ACCEPT for the CIDR. Port is for TCP and UDP only (the API refuses it otherwise). */
 export function ruleToPolicy(rule: SecurityRule): SecurityGroupPolicy {
-  const ports = rule.protocol === 'tcp' || rule.protocol === 'udp';
-  const from = rule.fromPort ?? 0;
-  const to = rule.toPort ?? 65535;
-  const port = !ports || (from === 0 && to === 65535) ? 'ALL' : from === to ? String(from) : `${from}-${to}`;
-  return {
+  const description = rule.description ? { PolicyDescription: rule.description } : {};
+  const base = {
     Protocol: rule.protocol.toUpperCase(),
-    Port: port,
     CidrBlock: rule.cidr,
     Action: 'ACCEPT',
-    ...(rule.description ? { PolicyDescription: rule.description } : {}),
+    ...description,
   };
+  if (rule.protocol !== 'tcp' && rule.protocol !== 'udp') return base;
+  const from = rule.fromPort ?? 0;
+  const to = rule.toPort ?? 65535;
+  const port = from === 0 && to === 65535 ? 'ALL' : from === to ? String(from) : `${from}-${to}`;
+  return { ...base, Port: port };
 }
 
 /** The allow-all egress rule a new group gets when no outbound rules are asked for. */
 export const ALLOW_ALL_EGRESS: SecurityGroupPolicy = {
   Protocol: 'ALL',
-  Port: 'ALL',
   CidrBlock: '0.0.0.0/0',
   Action: 'ACCEPT',
   PolicyDescription: 's2a: allow all outbound',

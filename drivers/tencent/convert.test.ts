@@ -33,14 +33,8 @@ describe('Tencent shapes → spec', () => {
       { protocol: 'tcp', fromPort: 0, toPort: 65535 },
       { Protocol: 'TCP', Port: 'ALL' },
     ],
-    [
-      { protocol: 'icmp', fromPort: null, toPort: null },
-      { Protocol: 'ICMP', Port: 'ALL' },
-    ],
-    [
-      { protocol: 'all', fromPort: null, toPort: null },
-      { Protocol: 'ALL', Port: 'ALL' },
-    ],
+    [{ protocol: 'icmp', fromPort: null, toPort: null }, { Protocol: 'ICMP' }],
+    [{ protocol: 'all', fromPort: null, toPort: null }, { Protocol: 'ALL' }],
   ] as const)('rule %o ↔ policy %o', (ports, policy) => {
     const rule: SecurityRule = { direction: 'inbound', cidr: '10.0.0.0/8', ...ports };
     expect(ruleToPolicy(rule)).toEqual({ ...policy, CidrBlock: '10.0.0.0/8', Action: 'ACCEPT' });

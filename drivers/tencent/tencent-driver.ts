@@ -137,7 +137,8 @@ function cidrInside(inner: string, outer: string): boolean {
 function resubmittable(policy: SecurityGroupPolicy): SecurityGroupPolicy {
   return {
     ...(policy.Protocol ? { Protocol: policy.Protocol } : {}),
-    ...(policy.Port ? { Port: policy.Port } : {}),
+    // Describe shows "ALL" ports for every protocol; the API takes Port for TCP and UDP only.
+    ...(policy.Port && /^(TCP|UDP)$/i.test(policy.Protocol ?? '') ? { Port: policy.Port } : {}),
     ...(policy.CidrBlock ? { CidrBlock: policy.CidrBlock } : {}),
     ...(policy.Ipv6CidrBlock ? { Ipv6CidrBlock: policy.Ipv6CidrBlock } : {}),
     ...(policy.Action ? { Action: policy.Action } : {}),

@@ -174,7 +174,7 @@ describe('TencentDriver at the wire', () => {
       {
         SecurityGroupId: group.cspId,
         SecurityGroupPolicySet: {
-          Egress: [expect.objectContaining({ Protocol: 'ALL', Port: 'ALL', CidrBlock: '0.0.0.0/0' })],
+          Egress: [expect.objectContaining({ Protocol: 'ALL', CidrBlock: '0.0.0.0/0' })],
         },
       },
     ]);
@@ -199,9 +199,9 @@ describe('TencentDriver at the wire', () => {
         Version: '2',
         Ingress: [
           { Protocol: 'TCP', Port: '8000-8080', CidrBlock: '10.0.0.0/8' },
-          { Protocol: 'ICMP', Port: 'ALL', CidrBlock: '0.0.0.0/0' },
+          { Protocol: 'ICMP', CidrBlock: '0.0.0.0/0' },
         ],
-        Egress: [{ Protocol: 'ALL', Port: 'ALL', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT' }],
+        Egress: [{ Protocol: 'ALL', CidrBlock: '0.0.0.0/0', Action: 'ACCEPT' }],
       },
     });
     expect(updated.rules.filter((rule) => rule.direction === 'inbound')).toEqual([

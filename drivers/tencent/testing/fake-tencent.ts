@@ -930,7 +930,7 @@ export class FakeTencent {
         return { Vpc: this.vpcJson(vpc) };
       }
       case 'DescribeVpcs': {
-        const ids = this.vpcIds(body.VpcIds, 'vpc', state.vpcs);
+        const ids = this.vpcIds(body.VpcIds, 'vpc', state.vpcs, body.Filters);
         const vpcs = [...state.vpcs.values()].filter((vpc) =>
           ids
             ? ids.includes(vpc.id)
@@ -992,7 +992,7 @@ export class FakeTencent {
         return { Subnet: this.subnetJson(subnet) };
       }
       case 'DescribeSubnets': {
-        const ids = this.vpcIds(body.SubnetIds, 'subnet', state.subnets);
+        const ids = this.vpcIds(body.SubnetIds, 'subnet', state.subnets, body.Filters);
         const subnets = [...state.subnets.values()].filter((subnet) =>
           ids
             ? ids.includes(subnet.id)
@@ -1043,7 +1043,7 @@ export class FakeTencent {
         return { SecurityGroup: this.groupJson(group) };
       }
       case 'DescribeSecurityGroups': {
-        const ids = this.vpcIds(body.SecurityGroupIds, 'sg', state.groups);
+        const ids = this.vpcIds(body.SecurityGroupIds, 'sg', state.groups, body.Filters);
         const groups = [...state.groups.values()].filter((group) =>
           ids
             ? ids.includes(group.id)
@@ -1127,8 +1127,16 @@ export class FakeTencent {
   }
 
   /** Ids of a VPC Describe/Delete: malformed ones are InvalidParameterValue.Malformed, unknown ones ResourceNotFound. */
-  private vpcIds<T>(value: unknown, prefix: string, known: Map<string, T>): string[] | undefined {
+  private vpcIds<T>(
+    value: unknown,
+    prefix: string,
+    known: Map<string, T>,
+    filters?: unknown,
+  ): string[] | undefined {
     const ids = list(value).map(String);
+    if (ids.length > 0 && list(filters).length > 0) {
+      throw new TencentFault('InvalidParameter', 'ids and Filters cannot be specified at the same time');
+    }
     if (ids.length === 0) return undefined;
     for (const id of ids) {
       this.checkId(id, prefix, 'InvalidParameterValue.Malformed');
@@ -1150,7 +1158,11 @@ export class FakeTencent {
       throw new TencentFault('InvalidParameterValue', `Protocol ${protocol}`);
     const port = text(policy.Port) || 'ALL';
     const portsAllowed = protocol === 'TCP' || protocol === 'UDP';
-    if (port !== 'ALL' && (!portsAllowed || !/^\d{1,5}(-\d{1,5})?(,\d{1,5}(-\d{1,5})?)*$/.test(port))) {
+    // "Port is accepted only if Protocol is TCP or UDP."
+    if (!portsAllowed && policy.Port !== undefined) {
+      throw new TencentFault('InvalidParameterValue', `Port cannot be given with Protocol ${protocol}`);
+    }
+    if (port !== 'ALL' && !/^\d{1,5}(-\d{1,5})?(,\d{1,5}(-\d{1,5})?)*$/.test(port)) {
       throw new TencentFault('InvalidParameterValue', `Port ${port} for ${protocol}`);
     }
     for (const range of port === 'ALL' ? [] : port.split(',')) {
