@@ -1,11 +1,12 @@
 'use client';
+import type { DynamicToolUIPart } from 'ai';
 import type { ChatMessage } from '../../../web/chat-types.ts';
 import { useT } from '../../_lib/i18n.ts';
 import { Markdown } from './markdown.tsx';
 import { type ApprovalState, PlanCard } from './plan-card.tsx';
 import { ProgressCard } from './progress-card.tsx';
 import { SummaryCard } from './summary-card.tsx';
-import { ToolCard } from './tool-card.tsx';
+import { ToolGroup } from './tool-card.tsx';
 
 export interface MessageViewProps {
   message: ChatMessage;
@@ -29,16 +30,29 @@ export function MessageView({ message, streaming, approvalState, onApprove, onOp
   }
   // The approval card carries the plan; a plan part before it would show the same twice.
   const hasApproval = message.parts.some((part) => part.type === 'data-approval');
+  // Runs of tool calls fold into one line ("✓ listMCIs · searchSpecs · reviewMCI"), open on demand.
+  const blocks: (
+    | { kind: 'tools'; parts: DynamicToolUIPart[]; index: number }
+    | { kind: 'part'; index: number }
+  )[] = [];
+  for (const [index, part] of message.parts.entries()) {
+    const last = blocks.at(-1);
+    if (part.type === 'dynamic-tool') {
+      if (last?.kind === 'tools') last.parts.push(part);
+      else blocks.push({ kind: 'tools', parts: [part], index });
+    } else blocks.push({ kind: 'part', index });
+  }
   return (
     <article className="message assistant" data-testid="assistant-message">
       <span className="visually-hidden">{t('chat.assistant')}: </span>
-      {message.parts.map((part, index) => {
-        const key = `${message.id}-${index}`;
+      {blocks.map((block) => {
+        const key = `${message.id}-${block.index}`;
+        if (block.kind === 'tools') return <ToolGroup key={key} parts={block.parts} />;
+        const part = message.parts[block.index];
+        if (!part) return null;
         switch (part.type) {
           case 'text':
             return <Markdown key={key} text={part.text} />;
-          case 'dynamic-tool':
-            return <ToolCard key={key} part={part} />;
           case 'data-plan':
             return hasApproval ? null : <PlanCard key={key} plan={part.data} approval="none" />;
           case 'data-approval':

@@ -23,7 +23,7 @@ export function PlanCard({
         </h3>
         {plan.pricePerHour > 0 ? (
           <div className="plan-cost" data-testid="plan-cost">
-            <strong>{formatUsd(plan.pricePerHour, 2)}</strong>
+            <strong>{formatUsd(plan.pricePerHour)}</strong>
             {t('common.perHour')}{' '}
             <span className="muted">
               ≈ {formatUsd(plan.pricePerMonth, 0)}

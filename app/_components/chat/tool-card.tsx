@@ -31,3 +31,26 @@ export function ToolCard({ part }: { part: DynamicToolUIPart }) {
     </details>
   );
 }
+
+/** Consecutive tool calls as one line; a single call shows as its own card. */
+export function ToolGroup({ parts }: { parts: DynamicToolUIPart[] }) {
+  const t = useT();
+  const [only] = parts;
+  if (parts.length === 1 && only) return <ToolCard part={only} />;
+  const failed = parts.some((part) => part.state === 'output-error');
+  const running = parts.some((part) => part.state === 'input-available' || part.state === 'input-streaming');
+  return (
+    <details className={`tool-group${failed ? ' failed' : ''}`} data-testid="tool-group">
+      <summary>
+        <span className="tool-state">{failed ? '✗' : running ? '…' : '✓'}</span>{' '}
+        {t('tool.calls', { count: parts.length })}:{' '}
+        <span className="muted">{parts.map((part) => part.toolName).join(' · ')}</span>
+      </summary>
+      <div className="tool-group-items">
+        {parts.map((part) => (
+          <ToolCard key={part.toolCallId} part={part} />
+        ))}
+      </div>
+    </details>
+  );
+}
