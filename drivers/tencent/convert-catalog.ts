@@ -131,8 +131,9 @@ function hourlyPrice(item: InstanceTypeQuotaItem | undefined): number | null {
 }
 
 /**
- * One Spec per instance type, merged over the zones that sell it (a type sold out everywhere is
- * left out). The price is the lowest zone's; `spotItems` are the same call with SPOTPAID.
+ * One Spec per instance type, merged over the region's zones: `zones` lists those selling it now
+ * (empty when sold out everywhere, so RunInstances answers with a CapacityError the engine fails
+ * over on, not an unknown type). The price is the lowest zone's; `spotItems` are the SPOTPAID call.
  */
 export function toSpecs(
   region: string,
@@ -143,7 +144,7 @@ export function toSpecs(
 ): Spec[] {
   const byType = new Map<string, InstanceTypeQuotaItem[]>();
   for (const item of items) {
-    if (!item.InstanceType || item.Status !== 'SELL') continue;
+    if (!item.InstanceType) continue;
     const list = byType.get(item.InstanceType) ?? [];
     list.push(item);
     byType.set(item.InstanceType, list);
@@ -169,7 +170,14 @@ export function toSpecs(
       pricePerHour: minimum(offers.map(hourlyPrice)),
       spotPricePerHour: minimum(spot.map(hourlyPrice)),
       currency,
-      zones: [...new Set(offers.map((offer) => offer.Zone).filter((zone): zone is string => !!zone))].sort(),
+      zones: [
+        ...new Set(
+          offers
+            .filter((offer) => offer.Status === 'SELL')
+            .map((offer) => offer.Zone)
+            .filter((zone): zone is string => !!zone),
+        ),
+      ].sort(),
       source: 'tencent-cvm-api',
       fetchedAt,
     });

@@ -98,7 +98,7 @@ describe('Tencent shapes → spec', () => {
     expect(toImage('ap-seoul', { ...base, Architecture: 'x86_64', ImageState: 'CREATING' })).toBeUndefined();
   });
 
-  it('specs merge zones that sell a type, take the lowest price and leave out types sold out everywhere', () => {
+  it('specs merge zones that sell a type, take the lowest price and keep types sold out everywhere with no zone', () => {
     const item = (zone: string, type: string, status: string, price: number) => ({
       Zone: zone,
       InstanceType: type,
@@ -119,7 +119,11 @@ describe('Tencent shapes → spec', () => {
       'USD',
       '2026-12-07T00:00:00.000Z',
     );
-    expect(specs).toHaveLength(1);
+    expect(specs.map((spec) => [spec.name, spec.zones])).toEqual([
+      ['S5.MEDIUM4', ['ap-seoul-1', 'ap-seoul-2']],
+      // Sold out everywhere: kept, with no zone, so a create fails as CapacityError.
+      ['SA5.MEDIUM4', []],
+    ]);
     expect(specs[0]).toMatchObject({
       id: 'tencent+ap-seoul+S5.MEDIUM4',
       pricePerHour: 0.04,

@@ -1011,11 +1011,7 @@ export class TencentDriver implements CloudDriver {
       );
     }
     const zone = subnet.zone ?? request.zone ?? (await this.firstZone(request.region));
-    if (spec.zones && !spec.zones.includes(zone)) {
-      throw new InvalidRequestError(`${spec.name} is not sold in ${zone}`, context, [
-        `specId: ${spec.name} is sold in ${spec.zones.join(', ') || 'no zone'} only`,
-      ]);
-    }
+    // A type sold out in the zone is left to RunInstances: its ResourcesSoldOut is a CapacityError.
     for (const groupId of request.securityGroupIds) await this.getSecurityGroup(groupId);
     const keyPair = await this.getKeyPair(request.keyPairId);
     if (request.idempotencyKey) {

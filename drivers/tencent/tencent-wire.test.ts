@@ -332,6 +332,30 @@ describe('TencentDriver at the wire', () => {
     expect(specs.find((spec) => spec.name === 'SR1.MEDIUM4')?.arch).toBe('arm64');
   });
 
+  it('a type sold out in the subnet zone fails at RunInstances as a CapacityError the engine can fail over on', async () => {
+    const driver = driverFor();
+    const { subnet, group, keyPair } = await network(driver, 'soldout');
+    const spec = await driver.getSpec(`tencent+${region}+SA5.MEDIUM4`);
+    expect(spec.zones).toEqual(['ap-seoul-2']);
+    const error = await driver
+      .createVm({
+        region,
+        name: 'soldout-vm',
+        specId: spec.id,
+        imageId,
+        subnetId: subnet.id,
+        securityGroupIds: [group.id],
+        keyPairId: keyPair.id,
+        tags,
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CapacityError);
+    expect((error as CapacityError).context).toMatchObject({
+      providerCode: 'ResourcesSoldOut.SpecifiedInstanceType',
+      operation: 'createVm',
+    });
+  });
+
   it.each([
     ['RunInstances', 'ResourceInsufficient.SpecifiedInstanceType', CapacityError],
     ['RunInstances', 'LimitExceeded.SpotQuota', QuotaError],
