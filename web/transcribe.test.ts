@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeTranscription, startFakeTranscription } from './testing/fake-transcription.ts';
 import {
   MAX_AUDIO_BYTES,
   TranscriptionConfigError,
@@ -11,71 +10,23 @@ import {
 
 const KEY = 'sk-test-transcribe-0123456789';
 
-/** What the fake saw of one POST /audio/transcriptions, decoded from the multipart form. */
-interface SeenRequest {
-  path: string;
-  authorization: string | undefined;
-  contentType: string | undefined;
-  model: string | undefined;
-  language: string | undefined;
-  fileName: string | undefined;
-  fileType: string | undefined;
-  fileBytes: Uint8Array | undefined;
-}
-
-/** The fake's next answer: status and JSON body, as OpenAI sends them. */
-let reply: { status: number; body: unknown } = { status: 200, body: { text: 'hello' } };
-const seen: SeenRequest[] = [];
-let server: Server;
+let fake: FakeTranscription;
 let baseURL: string;
+let seen: FakeTranscription['seen'];
 
 beforeAll(async () => {
-  // OpenAI's wire format: POST {base}/audio/transcriptions, multipart/form-data with `file` and
-  // `model` (and optional `language`, `response_format`), bearer key; JSON {text} back.
-  server = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', async () => {
-      const form = await new Request('http://fake/', {
-        method: 'POST',
-        headers: { 'content-type': incoming.headers['content-type'] ?? '' },
-        body: Buffer.concat(chunks),
-      })
-        .formData()
-        .catch(() => undefined);
-      const file = form?.get('file');
-      const model = form?.get('model');
-      const language = form?.get('language');
-      seen.push({
-        path: incoming.url ?? '',
-        authorization: incoming.headers.authorization,
-        contentType: incoming.headers['content-type'],
-        model: typeof model === 'string' ? model : undefined,
-        language: typeof language === 'string' ? language : undefined,
-        fileName: file instanceof File ? file.name : undefined,
-        fileType: file instanceof File ? file.type : undefined,
-        fileBytes: file instanceof File ? new Uint8Array(await file.arrayBuffer()) : undefined,
-      });
-      if (incoming.method !== 'POST' || incoming.url !== '/v1/audio/transcriptions' || !file || !model) {
-        outgoing.writeHead(400, { 'Content-Type': 'application/json' });
-        outgoing.end(JSON.stringify({ error: { message: 'bad request', type: 'invalid_request_error' } }));
-        return;
-      }
-      outgoing.writeHead(reply.status, { 'Content-Type': 'application/json' });
-      outgoing.end(JSON.stringify(reply.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  fake = await startFakeTranscription();
+  baseURL = fake.baseURL;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await fake.close();
 });
 
 beforeEach(() => {
-  seen.length = 0;
-  reply = { status: 200, body: { text: 'hello' } };
+  fake.seen.length = 0;
+  seen = fake.seen;
+  fake.reply = { status: 200, body: { text: 'hello' } };
 });
 
 /** A WebM (EBML) header and some bytes: what Chrome's MediaRecorder starts its recordings with. */
@@ -141,7 +92,10 @@ describe('transcription settings', () => {
 
 describe('POST /api/transcribe', () => {
   it('sends the audio to /audio/transcriptions as a multipart form and answers its text', async () => {
-    reply = { status: 200, body: { text: '  서울에 VM 두 대 만들어줘 ', language: 'korean', duration: 2.5 } };
+    fake.reply = {
+      status: 200,
+      body: { text: '  서울에 VM 두 대 만들어줘 ', language: 'korean', duration: 2.5 },
+    };
     const response = await transcribeRequest(audioRequest(WEBM, '?language=ko-KR'), environment());
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
@@ -192,14 +146,14 @@ describe('POST /api/transcribe', () => {
   });
 
   it('answers 422 when the server hears no speech', async () => {
-    reply = { status: 200, body: { text: '' } };
+    fake.reply = { status: 200, body: { text: '' } };
     const response = await transcribeRequest(audioRequest(WEBM), environment());
     expect(response.status).toBe(422);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('NO_SPEECH');
   });
 
   it('reports a server error without the key, even when the server echoes it', async () => {
-    reply = {
+    fake.reply = {
       status: 401,
       body: { error: { message: `Incorrect API key provided: ${KEY}`, type: 'invalid_request_error' } },
     };
