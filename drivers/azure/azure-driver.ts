@@ -1125,7 +1125,7 @@ export class AzureDriver implements CloudDriver {
           .createOrUpdate(group, input.name, parameters, this.lroOptions())
           .pollUntilDone();
       } catch (error) {
-        await this.cleanUpFailedCreate(clients, group, input.name, id);
+        await this.cleanUpFailedCreate(clients, group, input.name);
         throw error;
       }
       const vm = await this.readVm(clients, group, input.name);
@@ -1139,12 +1139,7 @@ export class AzureDriver implements CloudDriver {
    * A create that failed (allocation, quota) may leave a Failed VM behind: delete it, so retries
    * elsewhere leave nothing to pay for, and release the group when nothing else is in it.
    */
-  private async cleanUpFailedCreate(
-    clients: Clients,
-    group: string,
-    name: string,
-    id: string,
-  ): Promise<void> {
+  private async cleanUpFailedCreate(clients: Clients, group: string, name: string): Promise<void> {
     try {
       const vm = await this.readVm(clients, group, name);
       if (vm) {
@@ -1163,7 +1158,6 @@ export class AzureDriver implements CloudDriver {
     } catch {
       // The Failed VM stays listed with its tags; the orphan sweep by s2a:owner removes it.
     }
-    void id;
   }
 
   private async readVm(clients: Clients, group: string, name: string): Promise<VirtualMachine | undefined> {
@@ -1266,7 +1260,11 @@ export class AzureDriver implements CloudDriver {
         const parsed = parseArmId(machine.id);
         if (!parsed || !machine.location) continue;
         const id = resourceId('azure', machine.location, groupedCspId(parsed.resourceGroup, parsed.name));
-        converted.push(await this.vmOf(clients, machine, id, lists));
+        // statusOnly answers carry the instance view; should one lack the model, read that VM whole.
+        const whole = machine.hardwareProfile
+          ? machine
+          : ((await this.readVm(clients, parsed.resourceGroup, parsed.name)) ?? machine);
+        converted.push(await this.vmOf(clients, whole, id, lists));
       }
       return converted;
     });
