@@ -103,6 +103,8 @@ const VPC_ENDPOINT = 'vpc.tencentcloudapi.com';
 const PAGE_SIZE = 100;
 /** System disks Tencent sells for Linux: 20 GiB to 1 TiB. */
 const ROOT_DISK_RANGE = { min: 20, max: 1024 };
+/** RunInstances' UserData limit, in base64 bytes. */
+const MAX_USER_DATA_BYTES = 16 * 1024;
 
 interface Clients {
   cvm: CvmClient;
@@ -1030,7 +1032,13 @@ export class TencentDriver implements CloudDriver {
         return earlier;
       }
     }
-    const nativeName = networkName(request.name);
+    // RunInstances takes at most 16 KB of base64 user data.
+    const userData = request.userData ? Buffer.from(request.userData).toString('base64') : undefined;
+    if (userData && userData.length > MAX_USER_DATA_BYTES) {
+      throw new InvalidRequestError('Tencent takes at most 16 KB of user data (base64)', context, [
+        `userData: ${userData.length} bytes in base64, at most ${MAX_USER_DATA_BYTES}`,
+      ]);
+    }
     const instanceId = await this.run('createVm', request.region, async ({ cvm }) => {
       const answer = await cvm.RunInstances({
         InstanceChargeType: request.spot ? 'SPOTPAID' : 'POSTPAID_BY_HOUR',
@@ -1057,18 +1065,19 @@ export class TencentDriver implements CloudDriver {
           PublicIpAssigned: true,
         },
         InstanceCount: 1,
-        InstanceName: nativeName,
+        // Instance names hold 128 characters: the s2a name fits as it is.
+        InstanceName: request.name,
         LoginSettings: { KeyIds: [keyPair.cspId] },
         SecurityGroupIds: request.securityGroupIds.map(
           (groupId) => parseResourceId(groupId)?.local ?? groupId,
         ),
-        ...(request.userData ? { UserData: Buffer.from(request.userData).toString('base64') } : {}),
+        ...(userData ? { UserData: userData } : {}),
         // Tencent's own idempotency: the same token returns the first launch.
         ...(request.idempotencyKey ? { ClientToken: request.idempotencyKey } : {}),
         TagSpecification: [
           {
             ResourceType: 'instance',
-            Tags: createTags(request.name, nativeName, request.tags, request.idempotencyKey),
+            Tags: createTags(request.name, request.name, request.tags, request.idempotencyKey),
           },
         ],
       });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../store/sqlite-store.ts';
-import { AuthError, CapacityError, QuotaError, ThrottledError } from '../spec/index.ts';
+import { AuthError, CapacityError, InvalidRequestError, QuotaError, ThrottledError } from '../spec/index.ts';
 import { TencentDriver, type TencentDriverOptions } from './tencent-driver.ts';
 import { FakeTencent, type RecordedRequest } from './testing/fake-tencent.ts';
 import { FAKE_SECRET_ID, FAKE_SECRET_KEY, UBUNTU_2204_IMAGE } from './testing/fixtures.ts';
@@ -330,6 +330,28 @@ describe('TencentDriver at the wire', () => {
       gpu: { model: 'T4', count: 1, memoryGiB: 16, manufacturer: 'NVIDIA' },
     });
     expect(specs.find((spec) => spec.name === 'SR1.MEDIUM4')?.arch).toBe('arm64');
+  });
+
+  it("user data beyond RunInstances' 16 KB is an InvalidRequestError naming userData, and nothing is launched", async () => {
+    const driver = driverFor();
+    const { subnet, group, keyPair } = await network(driver, 'userdata');
+    const launches = fake.requestsOf('RunInstances').length;
+    const error = await driver
+      .createVm({
+        region,
+        name: 'userdata-vm',
+        specId: `tencent+${region}+S5.SMALL2`,
+        imageId,
+        subnetId: subnet.id,
+        securityGroupIds: [group.id],
+        keyPairId: keyPair.id,
+        userData: 'x'.repeat(13_000),
+        tags,
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect((error as InvalidRequestError).issues.join('; ')).toContain('userData');
+    expect(fake.requestsOf('RunInstances')).toHaveLength(launches);
   });
 
   it('a type sold out in the subnet zone fails at RunInstances as a CapacityError the engine can fail over on', async () => {

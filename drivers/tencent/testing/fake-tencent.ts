@@ -716,6 +716,12 @@ export class FakeTencent {
     const name = text(body.InstanceName) || 'Unnamed';
     if (name.length > 128)
       throw new TencentFault('InvalidParameterValue.TooLong', 'InstanceName is at most 128 characters');
+    if (text(body.UserData).length > 16 * 1024) {
+      throw new TencentFault(
+        'InvalidParameterValue.UserDataSizeExceeded',
+        'UserData is at most 16 KB in base64',
+      );
+    }
     const tags: Tag[] = [];
     for (const spec of list(body.TagSpecification)) {
       const { ResourceType, Tags } = spec as { ResourceType?: string; Tags?: unknown };
