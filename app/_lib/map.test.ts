@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { groupPoints, MAP_HEIGHT, MAP_WIDTH, markerRadius, statusTone, worldProjection } from './map.ts';
+import {
+  fittedProjection,
+  groupPoints,
+  MAP_HEIGHT,
+  MAP_WIDTH,
+  markerRadius,
+  statusTone,
+  worldProjection,
+} from './map.ts';
 
 const project = (coordinates: [number, number]) => worldProjection()(coordinates);
 
@@ -36,6 +44,45 @@ describe('worldProjection', () => {
     expect(seoul[0]).toBeGreaterThan(frankfurt[0]);
     expect(frankfurt[1]).toBeLessThan(seoul[1]);
     expect(sydney[1]).toBeGreaterThan(MAP_HEIGHT / 2);
+  });
+});
+
+describe('fittedProjection', () => {
+  const inside = ([x, y]: [number, number]) => x > 0 && x < MAP_WIDTH && y > 0 && y < MAP_HEIGHT;
+
+  it('zooms to the points, keeping all of them on the map with room around', () => {
+    const points = [SEOUL, FRANKFURT];
+    const projection = fittedProjection(points);
+    for (const point of points) {
+      const projected = projection([point.longitude, point.latitude]);
+      expect(projected && inside(projected)).toBe(true);
+    }
+    // Zoomed in: Seoul and Frankfurt lie further apart than on the world map.
+    const distance = (projected: typeof projection) => {
+      const [a, b] = [SEOUL, FRANKFURT].map(
+        (point) => projected([point.longitude, point.latitude]) ?? [0, 0],
+      );
+      return Math.hypot((a?.[0] ?? 0) - (b?.[0] ?? 0), (a?.[1] ?? 0) - (b?.[1] ?? 0));
+    };
+    expect(distance(projection)).toBeGreaterThan(distance(worldProjection()));
+    // Sydney is off this map.
+    const sydney = projection([151.2, -33.87]);
+    expect(sydney && inside(sydney)).toBe(false);
+  });
+
+  it('shows the surroundings of one place, centred', () => {
+    const projected = fittedProjection([SEOUL])([SEOUL.longitude, SEOUL.latitude]);
+    expect(projected?.[0]).toBeCloseTo(MAP_WIDTH / 2, -1);
+    expect(projected?.[1]).toBeCloseTo(MAP_HEIGHT / 2, -1);
+  });
+
+  it('falls back to the globe for no points or points all over it', () => {
+    const world = worldProjection();
+    for (const points of [[], [SEOUL, { latitude: 37.4, longitude: -122 }]]) {
+      const projection = fittedProjection(points);
+      expect(projection.scale()).toBeCloseTo(world.scale(), 6);
+      expect(projection.translate()).toEqual(world.translate());
+    }
   });
 });
 

@@ -64,6 +64,56 @@ export function worldProjection(width = MAP_WIDTH, height = MAP_HEIGHT): GeoProj
   );
 }
 
+/** The smallest area a fitted map shows, degrees: one region alone still shows its surroundings. */
+const MIN_SPAN_LONGITUDE = 50;
+const MIN_SPAN_LATITUDE = 30;
+
+/**
+ * A projection zoomed to the points (with room around them), or the whole globe when there are none
+ * or they spread over most of it. Longitudes are not unwrapped across the antimeridian: points on
+ * both sides of the Pacific simply give a wide view.
+ */
+export function fittedProjection(
+  points: readonly Pick<MapPoint, 'latitude' | 'longitude'>[],
+  width = MAP_WIDTH,
+  height = MAP_HEIGHT,
+): GeoProjection {
+  const usable = points.filter(
+    (point) => Number.isFinite(point.latitude) && Number.isFinite(point.longitude),
+  );
+  if (usable.length === 0) return worldProjection(width, height);
+  const longitudes = usable.map((point) => point.longitude);
+  const latitudes = usable.map((point) => point.latitude);
+  let west = Math.min(...longitudes);
+  let east = Math.max(...longitudes);
+  let south = Math.min(...latitudes);
+  let north = Math.max(...latitudes);
+  if (east - west > 240 || north - south > 120) return worldProjection(width, height);
+  const padLongitude = Math.max((MIN_SPAN_LONGITUDE - (east - west)) / 2, (east - west) * 0.15);
+  const padLatitude = Math.max((MIN_SPAN_LATITUDE - (north - south)) / 2, (north - south) * 0.15);
+  west = Math.max(west - padLongitude, -180);
+  east = Math.min(east + padLongitude, 180);
+  south = Math.max(south - padLatitude, -85);
+  north = Math.min(north + padLatitude, 85);
+  return geoNaturalEarth1().fitExtent(
+    [
+      [4, 4],
+      [width - 4, height - 4],
+    ],
+    {
+      type: 'MultiPoint',
+      coordinates: [
+        [west, south],
+        [west, north],
+        [east, south],
+        [east, north],
+        [(west + east) / 2, south],
+        [(west + east) / 2, north],
+      ],
+    },
+  );
+}
+
 /** Points close enough on screen to be drawn as one marker with a count. */
 export interface MapMarker {
   id: string;

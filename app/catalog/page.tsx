@@ -3,7 +3,7 @@
 // in a table and on the map.
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
 import type { CatalogSpecsView } from '../../web/dashboard-types.ts';
-import { errorOf, formatUsd, type PageError } from '../_components/dashboard/format.ts';
+import { errorOf, formatGiB, formatUsd, type PageError } from '../_components/dashboard/format.ts';
 import { type MapPoint, WorldMap } from '../_components/world-map.tsx';
 import { useT } from '../_lib/i18n.ts';
 
@@ -262,7 +262,7 @@ export default function CatalogPage() {
         <>
           <section className="card map-card" aria-labelledby="catalog-map-heading">
             <h2 id="catalog-map-heading">{t('catalog.mapTitle')}</h2>
-            <WorldMap points={points} title={t('catalog.mapTitle')} legend={false} />
+            <WorldMap points={points} title={t('catalog.mapTitle')} legend={false} fit />
             <p className="map-legend">
               {shownProviders.map((provider) => (
                 <span key={provider} className="map-legend-item">
@@ -320,7 +320,7 @@ export default function CatalogPage() {
                       </td>
                       <td title={row.regionId}>{row.regionName}</td>
                       <td className="number">{row.vcpu}</td>
-                      <td className="number">{row.memoryGiB} GiB</td>
+                      <td className="number">{formatGiB(row.memoryGiB)}</td>
                       <td>{row.gpu ? `${row.gpu.count}× ${row.gpu.model}` : '—'}</td>
                       <td className="number">
                         {row.pricePerHour === null

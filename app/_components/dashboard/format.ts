@@ -15,6 +15,11 @@ export function statusClass(status: string | undefined): string {
   return `status-${/^[a-z]+/.exec(word)?.[0] ?? 'unknown'}`;
 }
 
+/** "7.5 GiB", "1.8 GiB": catalogs list odd fractions (1.7998046875). */
+export function formatGiB(value: number): string {
+  return `${value.toLocaleString('en-US', { maximumFractionDigits: value < 10 ? 2 : 1 })} GiB`;
+}
+
 /** A local date and time, short. */
 export function formatTime(iso: string, language: string): string {
   const date = new Date(iso);

@@ -28,6 +28,7 @@ import { useSettings } from '../../_lib/settings.tsx';
 
 const FAST_MS = 2000;
 const SLOW_MS = 15_000;
+const FINAL_OPERATION_STATUSES = new Set(['succeeded', 'failed', 'cancelled', 'rolled-back']);
 
 export default function MciPage() {
   const t = useT();
@@ -132,7 +133,10 @@ export default function MciPage() {
   const anyRunning = data?.nodes.some((node) => node.status === 'Running') ?? false;
   const anySuspended = data?.nodes.some((node) => node.status === 'Suspended') ?? false;
   const deleting = data?.state === 'deleting' || (status === 404 && started?.action === 'delete');
-  const actionsDisabled = busy || review !== undefined || !data || deleting;
+  // The tools refuse an action while another operation on the MCI runs: wait for it instead.
+  const operationRunning =
+    data?.recentOperations.some((operation) => !FINAL_OPERATION_STATUSES.has(operation.status)) ?? false;
+  const actionsDisabled = busy || review !== undefined || !data || deleting || operationRunning;
 
   return (
     <div className="mci-page">
@@ -323,7 +327,7 @@ export default function MciPage() {
 
           <section className="card map-card" aria-labelledby="mci-map-heading">
             <h2 id="mci-map-heading">{t('dashboard.mapTitle')}</h2>
-            <WorldMap points={points} title={`${name}: ${t('dashboard.mapTitle')}`} />
+            <WorldMap points={points} title={`${name}: ${t('dashboard.mapTitle')}`} fit />
           </section>
 
           {data.recentOperations.length > 0 ? (
