@@ -1,6 +1,7 @@
 // The dashboard API on a real runtime over a fast sim: an MCI created through the MCP tools, then
 // listed, shown and acted on through the handlers, with the confirmation the tools demand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handleApiRequest } from './api.ts';
 import { handleGetMci, handleListMcis, handleMciAction } from './dashboard-api.ts';
 import type {
   ApiErrorBody,
@@ -200,5 +201,23 @@ describe('POST /api/mcis/:name/actions', () => {
     await until(NAME, (view) => view === null);
     expect(await liveAwsVms()).toBe(0);
     expect((await list()).mcis).toEqual([]);
+  });
+});
+
+describe('the routes in /api', () => {
+  it('reach the dashboard handlers, and refuse what a page on another site sends', async () => {
+    const listed = await handleApiRequest(apiRequest('mcis'), web.context);
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as MciListView).mcis).toEqual([]);
+    expect((await handleApiRequest(apiRequest('catalog/specs?limit=0'), web.context)).status).toBe(400);
+    expect((await handleApiRequest(apiRequest('mcis/x', { method: 'DELETE' }), web.context)).status).toBe(
+      405,
+    );
+    const crossSite = new Request('http://127.0.0.1:3000/api/mcis/x/actions', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Origin: 'https://evil.example' },
+      body: JSON.stringify({ action: 'delete', confirm: true }),
+    });
+    expect((await handleApiRequest(crossSite, web.context)).status).toBe(403);
   });
 });
