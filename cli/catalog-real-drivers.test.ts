@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../catalog/catalog.ts';
-import { loadSpecs } from '../catalog/load/index.ts';
+import { loadSpecs, parseGcpN1GpuName } from '../catalog/load/index.ts';
 import type { RefreshSummary } from '../catalog/refresh/index.ts';
 import { FakeEc2 } from '../drivers/aws/testing/fake-ec2.ts';
 import { FakePricing } from '../drivers/aws/testing/fake-pricing.ts';
+import { n1GpuAllowed, parseN1GpuSpecName } from '../drivers/gcp/convert-n1-gpu.ts';
 import { FakeBilling } from '../drivers/gcp/testing/fake-billing.ts';
 import { FakeCompute } from '../drivers/gcp/testing/fake-compute.ts';
 import { FakeMetadata } from '../drivers/gcp/testing/fake-metadata.ts';
@@ -133,6 +134,27 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
+describe('N1 + GPU specs: the GCP driver and the catalog agree', () => {
+  // Refresh writes the driver's rows over the catalog's by id: both must name and bound them alike.
+  it("every shipped N1 + GPU spec parses the same way and is within the driver's limits", () => {
+    const shipped = loadSpecs().filter((spec) => spec.provider === 'gcp' && parseGcpN1GpuName(spec.name));
+    expect(shipped.length).toBeGreaterThan(1000);
+    for (const spec of shipped) {
+      const catalogName = parseGcpN1GpuName(spec.name);
+      const driverName = parseN1GpuSpecName(spec.name);
+      expect(driverName, spec.name).toMatchObject({
+        machineType: catalogName?.machineType,
+        acceleratorType: catalogName?.acceleratorType,
+        count: catalogName?.count,
+      });
+      const allowedSomewhere = (spec.zones ?? []).some((zone) =>
+        n1GpuAllowed(driverName?.gpu ?? 't4', driverName?.count ?? 0, spec, zone),
+      );
+      expect(allowedSomewhere, spec.id).toBe(true);
+    }
+  });
+});
+
 describe('s2a catalog refresh with real drivers at the wire', () => {
   it(
     'aws without a price source: offered types, zones and images go in, shipped prices stay',
@@ -223,6 +245,13 @@ describe('s2a catalog refresh with real drivers at the wire', () => {
       expect(e2?.spotPricePerHour).toBeCloseTo(0.010051, 6);
       const g2 = await specOf(catalog, 'gcp+asia-northeast3', 'g2-standard-4', 4);
       expect(g2?.pricePerHour).toBeCloseTo(0.8808, 6);
+      // The same id as the shipped N1 + T4 row: the refresh replaced its price and zones.
+      const t4 = await specOf(catalog, 'gcp+asia-northeast3', 'n1-standard-4-t4x1', 4);
+      expect(t4).toMatchObject({
+        source: 'gcp-compute-api',
+        zones: ['asia-northeast3-b', 'asia-northeast3-c'],
+      });
+      expect(t4?.pricePerHour).toBeCloseTo(0.662669, 6);
       const images = await catalog.searchImages({ region: 'gcp+us-central1', os: 'ubuntu', limit: 500 });
       expect(images.map((image) => image.cspImageId)).toContain('ubuntu-2204-jammy-v20240614');
     });

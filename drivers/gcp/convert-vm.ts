@@ -3,6 +3,7 @@ import { resourceId, type Vm, type VmStatus } from '../spec/index.ts';
 import { regionOfZone } from './convert-catalog.ts';
 import { labelsToTags } from './convert-labels.ts';
 import { lastSegment, readDescription } from './convert-metadata.ts';
+import { N1_GPUS, type N1Gpu, n1GpuSpecName, parseN1GpuSpecName } from './convert-n1-gpu.ts';
 import { isoDate } from './convert-network.ts';
 
 type Instance = protos.google.cloud.compute.v1.IInstance;
@@ -91,7 +92,7 @@ export function toVm(
     tags: labelsToTags(instance.labels as Record<string, string> | null | undefined),
     createdAt: isoDate(instance.creationTimestamp),
     zone,
-    specId: resourceId('gcp', region, lastSegment(instance.machineType)),
+    specId: resourceId('gcp', region, specNameOf(instance)),
     imageId: data.imageId ?? '',
     vNetId: data.vNetId ?? resourceId('gcp', region, lastSegment(network?.network)),
     subnetId: data.subnetId ?? resourceId('gcp', region, lastSegment(network?.subnetwork)),
@@ -107,4 +108,17 @@ export function toVm(
     rootDiskGiB: Number(bootDisk?.diskSizeGb ?? options.rootDiskGiB ?? 10),
     spot: instance.scheduling?.provisioningModel === 'SPOT',
   };
+}
+
+/** The spec name of an instance: its machine type, or the N1 + GPU name when GPUs are attached. */
+function specNameOf(instance: Instance): string {
+  const machineType = lastSegment(instance.machineType);
+  const attached = instance.guestAccelerators?.[0];
+  const gpu = (Object.keys(N1_GPUS) as N1Gpu[]).find(
+    (key) => N1_GPUS[key].acceleratorType === lastSegment(attached?.acceleratorType),
+  );
+  const count = attached?.acceleratorCount ?? 0;
+  return gpu && count > 0 && parseN1GpuSpecName(n1GpuSpecName(machineType, gpu, count))
+    ? n1GpuSpecName(machineType, gpu, count)
+    : machineType;
 }

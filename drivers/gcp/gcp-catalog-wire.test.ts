@@ -1,6 +1,6 @@
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError, type Spec, ThrottledError } from '../spec/index.ts';
+import { AuthError, InvalidRequestError, type Spec, ThrottledError } from '../spec/index.ts';
 import { GcpDriver } from './gcp-driver.ts';
 import { FIXTURE_SKUS } from './testing/billing-fixtures.ts';
 import { FakeBilling } from './testing/fake-billing.ts';
@@ -74,6 +74,87 @@ describe('GCP machine-type prices from the Billing Catalog at the wire', () => {
     expect(
       compute.requests.some((request) => request.path.endsWith('/zones/us-central1-b/acceleratorTypes')),
     ).toBe(true);
+  });
+
+  it('lists N1 + GPU combinations where a zone has both, within the GPU count limits', async () => {
+    const driver = driverWith('none');
+    const seoul = byName(await driver.listSpecs({ region: 'asia-northeast3' }));
+    const iowa = byName(await driver.listSpecs({ region: 'us-central1' }));
+    expect(seoul.get('n1-standard-4-t4x1')).toMatchObject({
+      id: 'gcp+asia-northeast3+n1-standard-4-t4x1',
+      vcpu: 4,
+      memoryGiB: 15,
+      gpu: { model: 'T4', count: 1, memoryGiB: 16, manufacturer: 'NVIDIA' },
+      // The T4 is not in asia-northeast3-a, though n1-standard-4 is.
+      zones: ['asia-northeast3-b', 'asia-northeast3-c'],
+    });
+    expect([...seoul.keys()].filter((name) => name.includes('x'))).toEqual([
+      'n1-standard-4-t4x1',
+      'n1-standard-4-t4x2',
+      'n1-standard-4-t4x4',
+    ]);
+    // 96 vCPUs take four T4s or eight V100s, nothing less; the zone's maximum caps T4 at 4.
+    expect([...iowa.keys()].filter((name) => name.startsWith('n1-standard-96-'))).toEqual([
+      'n1-standard-96-t4x4',
+      'n1-standard-96-v100x8',
+    ]);
+    expect(iowa.has('n1-standard-4-t4x8')).toBe(false);
+  });
+
+  it('prices an N1 + GPU spec as its N1 machine type plus its GPUs', async () => {
+    const seoul = byName(await driverWith().listSpecs({ region: 'asia-northeast3' }));
+    expect(seoul.get('n1-standard-4-t4x1')?.pricePerHour).toBeCloseTo(4 * 0.040376 + 15 * 0.005411 + 0.42, 6);
+    expect(seoul.get('n1-standard-4-t4x4')?.pricePerHour).toBeCloseTo(
+      4 * 0.040376 + 15 * 0.005411 + 4 * 0.42,
+      6,
+    );
+    expect(seoul.get('n1-standard-4')?.pricePerHour).toBeCloseTo(4 * 0.040376 + 15 * 0.005411, 6);
+  });
+
+  it('creates an N1 + GPU spec as the N1 machine type with guestAccelerators, only in a zone that has the GPU', async () => {
+    const driver = driverWith('none');
+    const region = 'asia-northeast3';
+    const tags = { 's2a:mci': 'gpu', 's2a:op': 'op-1', 's2a:owner': 'gpu-test' };
+    const vNet = await driver.createVNet({ region, name: 'gpu-net', cidrBlock: '10.3.0.0/16', tags });
+    const subnet = await driver.createSubnet({
+      vNetId: vNet.id,
+      name: 'gpu-subnet',
+      cidrBlock: '10.3.1.0/24',
+      tags,
+    });
+    const group = await driver.createSecurityGroup({ vNetId: vNet.id, name: 'gpu-sg', rules: [], tags });
+    const keyPair = await driver.createKeyPair({ region, name: 'gpu-key', tags });
+    const request = {
+      region,
+      name: 'gpu-vm',
+      specId: `gcp+${region}+n1-standard-4-t4x1`,
+      imageId: `gcp+${region}+ubuntu-2204-jammy-v20240614`,
+      subnetId: subnet.id,
+      securityGroupIds: [group.id],
+      keyPairId: keyPair.id,
+      tags,
+    };
+    const inserts = () =>
+      compute.requests.filter(
+        (entry) => entry.method === 'POST' && /\/zones\/[^/]+\/instances$/.test(entry.path),
+      );
+    const before = inserts().length;
+    await expect(driver.createVm({ ...request, zone: 'asia-northeast3-a' })).rejects.toBeInstanceOf(
+      InvalidRequestError,
+    );
+    expect(inserts().length).toBe(before);
+
+    const vm = await driver.createVm({ ...request, zone: 'asia-northeast3-b' });
+    expect(vm.specId).toBe(`gcp+${region}+n1-standard-4-t4x1`);
+    expect(inserts().at(-1)?.body).toMatchObject({
+      machineType: 'zones/asia-northeast3-b/machineTypes/n1-standard-4',
+      guestAccelerators: [
+        { acceleratorType: 'zones/asia-northeast3-b/acceleratorTypes/nvidia-tesla-t4', acceleratorCount: 1 },
+      ],
+      // GPUs cannot live-migrate.
+      scheduling: { onHostMaintenance: 'TERMINATE' },
+    });
+    expect((await driver.getVm(vm.id)).specId).toBe(`gcp+${region}+n1-standard-4-t4x1`);
   });
 
   it('prices spot from the Preemptible SKUs, null where one is missing', async () => {

@@ -45,6 +45,7 @@ import {
   type S2aDescription,
   writeDescription,
 } from './convert-metadata.ts';
+import { n1GpuSpecs, parseN1GpuSpecName } from './convert-n1-gpu.ts';
 import { isAnchorFirewall, ruleToFirewall, toSecurityGroup, toSubnet, toVNet } from './convert-network.ts';
 import { GCP_USERNAME, parseVmCspId, sshKeysMetadata, toVm, vmCspId } from './convert-vm.ts';
 import { failureFromOperation, mapComputeFailure, mapThrown, type NotFoundTarget } from './gcp-errors.ts';
@@ -338,7 +339,10 @@ export class GcpDriver implements CloudDriver {
           ),
         ]);
         const types = perZone.flat().map((type) => ({ ...type, zone: lastSegment(type.zone) }));
-        return this.priced(toSpecs(types, acceleratorsPerZone.flat(), fetchedAt), types);
+        return this.priced(
+          withN1Gpus(toSpecs(types, acceleratorsPerZone.flat(), fetchedAt), acceleratorsPerZone.flat()),
+          types,
+        );
       }
       const all: protos.google.cloud.compute.v1.IMachineType[] = [];
       for await (const [scope, list] of clients.machineTypes.aggregatedListAsync({ project: this.project })) {
@@ -348,7 +352,7 @@ export class GcpDriver implements CloudDriver {
       const accelerators: protos.google.cloud.compute.v1.IAcceleratorType[] = [];
       for await (const [, list] of clients.acceleratorTypes.aggregatedListAsync({ project: this.project }))
         accelerators.push(...(list.acceleratorTypes ?? []));
-      return this.priced(toSpecs(all, accelerators, fetchedAt), all);
+      return this.priced(withN1Gpus(toSpecs(all, accelerators, fetchedAt), accelerators), all);
     });
     this.specCache.set(cacheKey, { at: this.now(), specs });
     // A failed fetch must not stick.
@@ -386,11 +390,16 @@ export class GcpDriver implements CloudDriver {
         });
     }
     return specs.map((spec) => {
-      const accelerator = accelerators.get(spec.name);
+      // An N1 + GPU spec costs its N1 machine type plus its GPUs.
+      const combination = parseN1GpuSpecName(spec.name);
+      const machine = combination ? { ...spec, name: combination.machineType } : spec;
+      const accelerator = combination
+        ? { type: combination.acceleratorType, count: combination.count }
+        : accelerators.get(spec.name);
       return {
         ...spec,
-        pricePerHour: machinePrice(spec, accelerator, table, 'onDemand'),
-        spotPricePerHour: machinePrice(spec, accelerator, table, 'spot'),
+        pricePerHour: machinePrice(machine, accelerator, table, 'onDemand'),
+        spotPricePerHour: machinePrice(machine, accelerator, table, 'spot'),
       };
     });
   }
@@ -968,11 +977,23 @@ export class GcpDriver implements CloudDriver {
         specIssue,
       );
     }
+    // An N1 + GPU spec is an N1 machine type with attached accelerators, offered where both are.
+    const combination = parseN1GpuSpecName(spec.local);
+    const machineTypeName = combination?.machineType ?? spec.local;
     const machineType = await this.call('createVm', input.region, (clients) =>
-      this.isNotFound(clients.machineTypes.get({ project: this.project, zone, machineType: spec.local })),
+      this.isNotFound(
+        clients.machineTypes.get({ project: this.project, zone, machineType: machineTypeName }),
+      ),
     );
     if (!machineType?.[0])
       throw new InvalidRequestError(`spec ${input.specId} is not offered in ${zone}`, context, specIssue);
+    if (combination) {
+      const [offered] = await this.listSpecs({ region: input.region, names: [spec.local] });
+      if (!offered?.zones?.includes(zone))
+        throw new InvalidRequestError(`spec ${input.specId} is not offered in ${zone}`, context, [
+          `${specIssue[0]}${offered?.zones ? `; it is in ${offered.zones.join(', ')}` : ''}`,
+        ]);
+    }
     const { image, sourceImage } = await this.findImage(input.imageId);
     const specArch = /^(t2a|c4a|n4a)-/.test(spec.local) ? 'arm64' : 'x86_64';
     if (image.arch !== specArch) {
@@ -985,7 +1006,7 @@ export class GcpDriver implements CloudDriver {
     const subnet = await this.getSubnet(input.subnetId);
     const groups = await Promise.all(input.securityGroupIds.map((id) => this.getSecurityGroup(id)));
     const keyPair = await this.getKeyPair(input.keyPairId);
-    const hasGpu = (machineType[0].accelerators?.length ?? 0) > 0;
+    const hasGpu = combination !== undefined || (machineType[0].accelerators?.length ?? 0) > 0;
 
     const metadataItems = [{ key: 'ssh-keys', value: sshKeysMetadata(GCP_USERNAME, [keyPair.publicKey]) }];
     if (input.userData) metadataItems.push({ key: 'user-data', value: input.userData });
@@ -999,7 +1020,17 @@ export class GcpDriver implements CloudDriver {
         securityGroupIds: groups.map((group) => group.id),
         ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey, requestHash: hash } : {}),
       }),
-      machineType: `zones/${zone}/machineTypes/${spec.local}`,
+      machineType: `zones/${zone}/machineTypes/${machineTypeName}`,
+      ...(combination
+        ? {
+            guestAccelerators: [
+              {
+                acceleratorType: `zones/${zone}/acceleratorTypes/${combination.acceleratorType}`,
+                acceleratorCount: combination.count,
+              },
+            ],
+          }
+        : {}),
       labels,
       tags: { items: groups.map((group) => group.name) },
       disks: [
@@ -1224,6 +1255,11 @@ function rulesOf(firewalls: Firewall[], group: string): Firewall[] {
 function idOfInstance(instance: Instance): string {
   const zone = lastSegment(instance.zone);
   return resourceId('gcp', regionOfZone(zone), vmCspId(zone, instance.name ?? ''));
+}
+
+/** Machine types and the N1 + GPU combinations their zones allow, in id order. */
+function withN1Gpus(specs: Spec[], accelerators: protos.google.cloud.compute.v1.IAcceleratorType[]): Spec[] {
+  return [...specs, ...n1GpuSpecs(specs, accelerators)].sort((a, b) => a.id.localeCompare(b.id));
 }
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

@@ -6,7 +6,7 @@
  * baseUnit, baseUnitDescription, baseUnitConversionFactor, displayQuantity, tieredRates
  * [{startUsageAmount, unitPrice {currencyCode, units, nanos}}]}, aggregationInfo,
  * currencyConversionRate, effectiveTime}], serviceProviderName, geoTaxonomy}.
- * Prices are Google's list prices for the two fixture regions (us-central1 is one of the
+ * Prices are close to Google's list prices for the two fixture regions (us-central1 is one of the
  * "Americas" regions; asia-northeast3 is Seoul), plus SKUs machine prices must not use.
  */
 
@@ -81,6 +81,13 @@ const SKU_FIXTURES: SkuFixture[] = [
   spot(
     ram('0DD6-1E8B-3B83', 'Spot Preemptible E2 Instance Ram running in Americas', 'RAM', AMERICAS, 0.000877),
   ),
+  // N1 and the T4 it takes: n1-standard-4-t4x1 in Seoul = 4 × 0.040376 + 15 × 0.005411 + 0.42 = 0.662669.
+  core('9431-1E1E-0E5A', 'N1 Predefined Instance Core running in Americas', 'N1Standard', AMERICAS, 0.031611),
+  ram('39F4-0112-D82F', 'N1 Predefined Instance Ram running in Americas', 'N1Standard', AMERICAS, 0.004237),
+  core('D4C3-5D1A-9C8B', 'N1 Predefined Instance Core running in Seoul', 'N1Standard', SEOUL, 0.040376),
+  ram('5E2B-7A90-6C11', 'N1 Predefined Instance Ram running in Seoul', 'N1Standard', SEOUL, 0.005411),
+  gpu('B2BB-2E1A-6A8C', 'Nvidia Tesla T4 GPU running in Americas', AMERICAS, 0.35),
+  gpu('6B73-38E4-7F33', 'Nvidia Tesla T4 GPU running in Seoul', SEOUL, 0.42),
   // N2: n2-standard-4 in us-central1 = 4 × 0.031611 + 16 × 0.004237 = 0.194236.
   core('BB77-5FDA-69D9', 'N2 Instance Core running in Americas', 'N2Standard', AMERICAS, 0.031611),
   ram('5B01-D157-A097', 'N2 Instance Ram running in Americas', 'N2Standard', AMERICAS, 0.004237),

@@ -433,6 +433,23 @@ export class FakeCompute {
           },
         };
       }
+      // Attached GPUs: the accelerator type must exist in the zone, within its cards per instance.
+      const attached = ((body.guestAccelerators as Json[] | undefined) ?? []).map((item) => ({
+        acceleratorType: lastPart(item.acceleratorType),
+        acceleratorCount: Number(item.acceleratorCount ?? 0),
+      }));
+      for (const { acceleratorType, acceleratorCount } of attached) {
+        const offered = this.acceleratorTypes(project, zone).find((type) => type.name === acceleratorType);
+        if (!offered || acceleratorCount > Number(offered.maximumCardsPerInstance ?? 0)) {
+          return {
+            error: {
+              status: 400,
+              reason: 'invalid',
+              message: `Invalid value for field 'resource.guestAccelerators[0].acceleratorType': '${acceleratorType}'. Accelerator type '${acceleratorType}' with ${acceleratorCount} cards is not available in zone '${zone}'.`,
+            },
+          };
+        }
+      }
       const disks = (body.disks as Json[] | undefined) ?? [];
       const sourceImage = String((disks[0]?.initializeParams as Json | undefined)?.sourceImage ?? '');
       const imageMatch = /projects\/([^/]+)\/global\/images\/([^/]+)$/.exec(sourceImage);
@@ -465,6 +482,14 @@ export class FakeCompute {
           ...body,
           zone: link(`zones/${zone}`),
           machineType: link(`zones/${zone}/machineTypes/${machineType}`),
+          ...(attached.length > 0
+            ? {
+                guestAccelerators: attached.map((item) => ({
+                  ...item,
+                  acceleratorType: link(`zones/${zone}/acceleratorTypes/${item.acceleratorType}`),
+                })),
+              }
+            : {}),
           status: 'PROVISIONING',
           selfLink,
           labelFingerprint: 'fp-1',
@@ -687,12 +712,14 @@ export class FakeCompute {
   }
 
   private acceleratorTypes(project: string, zone: string): Json[] {
-    return FIXTURE_ACCELERATOR_TYPES.map((type) => ({
-      kind: 'compute#acceleratorType',
-      ...type,
-      zone: `${this.baseUrl}/projects/${project}/zones/${zone}`,
-      selfLink: `${this.baseUrl}/projects/${project}/zones/${zone}/acceleratorTypes/${type.name}`,
-    }));
+    return FIXTURE_ACCELERATOR_TYPES.filter((type) => !type.zones || type.zones.includes(zone)).map(
+      ({ zones: _zones, ...type }) => ({
+        kind: 'compute#acceleratorType',
+        ...type,
+        zone: `${this.baseUrl}/projects/${project}/zones/${zone}`,
+        selfLink: `${this.baseUrl}/projects/${project}/zones/${zone}/acceleratorTypes/${type.name}`,
+      }),
+    );
   }
 
   private identity(): Json {

@@ -20,6 +20,8 @@ interface MachineTypeFixture {
 }
 
 export const FIXTURE_MACHINE_TYPES: MachineTypeFixture[] = [
+  { name: 'n1-standard-4', guestCpus: 4, memoryMb: 15_360 },
+  { name: 'n1-standard-96', guestCpus: 96, memoryMb: 368_640, zones: ['us-central1-a'] },
   { name: 'e2-small', guestCpus: 2, memoryMb: 2048 },
   { name: 'e2-medium', guestCpus: 2, memoryMb: 4096 },
   { name: 'n2-standard-4', guestCpus: 4, memoryMb: 16384 },
@@ -48,7 +50,25 @@ export const FIXTURE_MACHINE_TYPES: MachineTypeFixture[] = [
   },
 ];
 
-export const FIXTURE_ACCELERATOR_TYPES = [
+/** Accelerator types per zone (`zones` absent: every fixture zone). T4 and V100 attach to N1 types. */
+export const FIXTURE_ACCELERATOR_TYPES: {
+  name: string;
+  description: string;
+  maximumCardsPerInstance: number;
+  zones?: string[];
+}[] = [
+  {
+    name: 'nvidia-tesla-t4',
+    description: 'NVIDIA T4',
+    maximumCardsPerInstance: 4,
+    zones: ['asia-northeast3-b', 'asia-northeast3-c', 'us-central1-a'],
+  },
+  {
+    name: 'nvidia-tesla-v100',
+    description: 'NVIDIA V100',
+    maximumCardsPerInstance: 8,
+    zones: ['us-central1-a'],
+  },
   { name: 'nvidia-l4', description: 'NVIDIA L4', maximumCardsPerInstance: 8 },
   { name: 'nvidia-tesla-a100', description: 'NVIDIA A100 40GB', maximumCardsPerInstance: 16 },
   { name: 'nvidia-b200', description: 'NVIDIA B200', maximumCardsPerInstance: 8 },
