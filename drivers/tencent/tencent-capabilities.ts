@@ -12,7 +12,7 @@ export const TENCENT_CAPABILITIES: DriverCapabilities = {
     mode: 'stop',
     billedWhileSuspended: 'disk',
     reason:
-      'StopInstances with StoppedMode STOP_CHARGING for pay-as-you-go instances on cloud disks (CPU, memory and the public IP are released; StartInstances may then meet a sold-out zone); other instances stop with KEEP_CHARGING',
+      'StopInstances with StoppedMode STOP_CHARGING for pay-as-you-go instances on cloud disks (CPU, memory and the public IP are released; StartInstances may then meet a sold-out zone); other instances, and those Tencent refuses it for, stop with KEEP_CHARGING',
   },
   reboot: { supported: true },
   keyPairImport: {
@@ -22,7 +22,8 @@ export const TENCENT_CAPABILITIES: DriverCapabilities = {
   },
   keyPairGenerate: {
     supported: true,
-    reason: 'an ed25519 pair is generated locally and imported, so Tencent never holds the private key',
+    reason:
+      'an RSA 2048 pair (the documented import format) is generated locally and imported, so Tencent never holds the private key',
   },
   securityGroupEgress: {
     supported: true,

@@ -51,7 +51,6 @@ import {
   type VmStatus,
   type VNet,
 } from '../spec/index.ts';
-import { generateEd25519KeyPair } from '../spec/ssh-keys.ts';
 import { loginUserFor, toImage, toRegion, toSpecs } from './convert-catalog.ts';
 import {
   ALLOW_ALL_EGRESS,
@@ -87,7 +86,8 @@ import {
   type TencentConnectionInput,
   TencentConnectionSchema,
 } from './tencent-config.ts';
-import { mapTencentError, type ResourceHint } from './tencent-errors.ts';
+import { mapTencentError, type ResourceHint, tencentErrorCode } from './tencent-errors.ts';
+import { generateRsaKeyPair } from './tencent-keys.ts';
 import { TencentState } from './tencent-state.ts';
 
 type CvmModule = typeof import('tencentcloud-sdk-nodejs-cvm');
@@ -874,8 +874,8 @@ export class TencentDriver implements CloudDriver {
         return earlier;
       }
     }
-    // Generated here and imported, so the private key exists only in this answer.
-    const generated = request.publicKey ? undefined : generateEd25519KeyPair(request.name);
+    // Generated here (RSA, the documented format) and imported, so the private key exists only in this answer.
+    const generated = request.publicKey ? undefined : generateRsaKeyPair(request.name);
     const publicKey = request.publicKey ?? generated?.publicKey ?? '';
     const nativeName = keyName(request.name);
     const keyId = await this.run('createKeyPair', request.region, async ({ cvm }) => {
@@ -1032,6 +1032,8 @@ export class TencentDriver implements CloudDriver {
         return earlier;
       }
     }
+    // CVM documents both 60 bytes and 128 characters for instance names: 60 holds either way.
+    const nativeName = networkName(request.name);
     // RunInstances takes at most 16 KB of base64 user data.
     const userData = request.userData ? Buffer.from(request.userData).toString('base64') : undefined;
     if (userData && userData.length > MAX_USER_DATA_BYTES) {
@@ -1065,8 +1067,7 @@ export class TencentDriver implements CloudDriver {
           PublicIpAssigned: true,
         },
         InstanceCount: 1,
-        // Instance names hold 128 characters: the s2a name fits as it is.
-        InstanceName: request.name,
+        InstanceName: nativeName,
         LoginSettings: { KeyIds: [keyPair.cspId] },
         SecurityGroupIds: request.securityGroupIds.map(
           (groupId) => parseResourceId(groupId)?.local ?? groupId,
@@ -1077,7 +1078,7 @@ export class TencentDriver implements CloudDriver {
         TagSpecification: [
           {
             ResourceType: 'instance',
-            Tags: createTags(request.name, request.name, request.tags, request.idempotencyKey),
+            Tags: createTags(request.name, nativeName, request.tags, request.idempotencyKey),
           },
         ],
       });
@@ -1215,6 +1216,23 @@ export class TencentDriver implements CloudDriver {
       : 'KEEP_CHARGING';
   }
 
+  /**
+   * StopInstances, not charging while stopped where allowed. The rules behind "allowed" are
+   * Tencent's and change (instance families, disk kinds): when it refuses STOP_CHARGING, stop anyway.
+   */
+  private async stopInstance(cvm: CvmClient, InstanceIds: string[], mode: 'STOP_CHARGING' | 'KEEP_CHARGING') {
+    try {
+      return await cvm.StopInstances({ InstanceIds, StopType: 'SOFT_FIRST', StoppedMode: mode });
+    } catch (error) {
+      if (
+        mode !== 'STOP_CHARGING' ||
+        tencentErrorCode(error) !== 'UnsupportedOperation.StoppedModeStopCharging'
+      )
+        throw error;
+      return cvm.StopInstances({ InstanceIds, StopType: 'SOFT_FIRST', StoppedMode: 'KEEP_CHARGING' });
+    }
+  }
+
   /** One instance state change: CVM accepts it and the instance moves on by itself. */
   private async changeState(
     operation: 'suspendVm' | 'resumeVm' | 'rebootVm' | 'terminateVm',
@@ -1237,11 +1255,7 @@ export class TencentDriver implements CloudDriver {
       async ({ cvm }) => {
         switch (operation) {
           case 'suspendVm':
-            return cvm.StopInstances({
-              InstanceIds,
-              StopType: 'SOFT_FIRST',
-              StoppedMode: this.stoppedMode(before),
-            });
+            return this.stopInstance(cvm, InstanceIds, this.stoppedMode(before));
           case 'resumeVm':
             return cvm.StartInstances({ InstanceIds });
           case 'rebootVm':

@@ -37,6 +37,7 @@ describe('Tencent Cloud error codes → typed errors', () => {
     ['LimitExceeded.InstanceQuota', QuotaError, false],
     ['LimitExceeded.SpotQuota', QuotaError, false],
     ['LimitExceeded.VpcLimit', QuotaError, false],
+    ['InstancesQuotaLimitExceeded', QuotaError, false],
     ['RequestLimitExceeded', ThrottledError, true],
     ['RequestLimitExceeded.UinLimitExceeded', ThrottledError, true],
     ['AuthFailure.SecretIdNotFound', AuthError, false],
@@ -61,6 +62,7 @@ describe('Tencent Cloud error codes → typed errors', () => {
     ['InternalError', ProviderError, true],
     ['InternalError.TradeUnknownError', ProviderError, true],
     ['FailedOperation.SomethingNew', ProviderError, false],
+    ['InvalidAccount.InsufficientBalance', ProviderError, false],
   ] as const)('%s → %o (retryable %s)', (code, expected, retryable) => {
     const error = mapTencentError(sdkError(code), { operation: 'createVm', region: 'ap-seoul' });
     expect(error.constructor).toBe(expected);

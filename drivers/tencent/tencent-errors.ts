@@ -92,7 +92,10 @@ export function mapTencentError(
   if (head === 'RequestLimitExceeded') {
     return new ThrottledError(text, DEFAULT_THROTTLE_RETRY_AFTER_MS, withCode);
   }
-  if (head === 'LimitExceeded') return new QuotaError(text, { ...withCode, quota: code });
+  // InstancesQuotaLimitExceeded, ImageQuotaLimitExceeded: quotas without the LimitExceeded. prefix.
+  if (head === 'LimitExceeded' || head.endsWith('QuotaLimitExceeded')) {
+    return new QuotaError(text, { ...withCode, quota: code });
+  }
   if (head === 'AuthFailure' || head === 'UnauthorizedOperation') {
     // CAM denials are about permissions, not keys: pointing at the key variables would mislead.
     const hint =
@@ -120,6 +123,14 @@ export function mapTencentError(
   }
   // The rest of the Invalid* family (InvalidKeyPairName.Duplicate, InvalidPublicKey.Malformed,
   // InvalidZone.MismatchRegion…) names a wrong value; so does a region the API does not serve.
+  // An account that cannot pay (InvalidAccount.InsufficientBalance, .UnpaidOrder) is no wrong request.
+  if (head === 'InvalidAccount') {
+    return new ProviderError(`${text} (settle the Tencent Cloud account's balance or orders)`, {
+      retryable: false,
+      context: withCode,
+      details: { providerMessage: message },
+    });
+  }
   if (head.startsWith('Invalid') || head === 'UnknownParameter' || head === 'UnsupportedRegion') {
     return new InvalidRequestError(text, withCode, [text]);
   }

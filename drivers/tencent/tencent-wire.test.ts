@@ -259,6 +259,43 @@ describe('TencentDriver at the wire', () => {
     expect(back.publicIp).not.toBe(running.publicIp);
   });
 
+  it('when Tencent refuses STOP_CHARGING for an instance, suspendVm stops it with KEEP_CHARGING', async () => {
+    const driver = driverFor();
+    const { subnet, group, keyPair } = await network(driver, 'keep');
+    const vm = await driver.createVm({
+      region,
+      name: 'keep-vm',
+      specId: `tencent+${region}+S5.SMALL2`,
+      imageId,
+      subnetId: subnet.id,
+      securityGroupIds: [group.id],
+      keyPairId: keyPair.id,
+      tags,
+    });
+    expect((await driver.getVm(vm.id)).status).toBe('Running');
+    const before = fake.requestsOf('StopInstances').length;
+    fake.failNext('StopInstances', 'UnsupportedOperation.StoppedModeStopCharging');
+    const stopping = await driver.suspendVm(vm.id);
+    expect(['Suspending', 'Suspended']).toContain(stopping.status);
+    const modes = fake
+      .requestsOf('StopInstances')
+      .slice(before)
+      .map((entry) => entry.body.StoppedMode);
+    expect(modes).toEqual(['STOP_CHARGING', 'KEEP_CHARGING']);
+  });
+
+  it('generated key pairs are RSA (the documented import format); importing a public key twice is refused', async () => {
+    const driver = driverFor();
+    const generated = await driver.createKeyPair({ region, name: 'rsa-key', tags });
+    expect(generated.publicKey).toMatch(/^ssh-rsa /);
+    expect(generated.privateKey).toContain('BEGIN RSA PRIVATE KEY');
+    const again = await driver
+      .createKeyPair({ region, name: 'rsa-key-again', publicKey: generated.publicKey, tags })
+      .catch((caught: unknown) => caught);
+    expect(again).toBeInstanceOf(InvalidRequestError);
+    expect((again as InvalidRequestError).context.providerCode).toBe('InvalidPublicKey.Duplicate');
+  });
+
   it('a terminated VM CVM has forgotten stays readable as Terminated, also for a restarted driver with the store', async () => {
     const folder = mkdtempSync(join(tmpdir(), 's2a-tencent-store-'));
     temporary.push(folder);

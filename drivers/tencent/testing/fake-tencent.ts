@@ -642,6 +642,10 @@ export class FakeTencent {
     if (!/^(ssh-rsa|ssh-ed25519) [A-Za-z0-9+/=]+( .*)?$/.test(publicKey)) {
       throw new TencentFault('InvalidPublicKey.Malformed', 'the public key is not in OpenSSH format');
     }
+    const body64 = publicKey.split(/\s+/)[1];
+    if ([...state.keys.values()].some((key) => key.publicKey.split(/\s+/)[1] === body64)) {
+      throw new TencentFault('InvalidPublicKey.Duplicate', 'the public key has been imported already');
+    }
     if ([...state.keys.values()].some((key) => key.name === name)) {
       throw new TencentFault('InvalidKeyPairName.Duplicate', `a key pair named ${name} exists`);
     }
@@ -714,11 +718,11 @@ export class FakeTencent {
     if (diskSize < 20 || diskSize > 1024)
       throw new TencentFault('InvalidParameterValue.Range', `system disk ${diskSize} GiB`);
     const name = text(body.InstanceName) || 'Unnamed';
-    if (name.length > 128)
-      throw new TencentFault('InvalidParameterValue.TooLong', 'InstanceName is at most 128 characters');
+    if (name.length > 60)
+      throw new TencentFault('InvalidInstanceName.TooLong', 'InstanceName is at most 60 bytes');
     if (text(body.UserData).length > 16 * 1024) {
       throw new TencentFault(
-        'InvalidParameterValue.UserDataSizeExceeded',
+        'InvalidParameterValue.InvalidUserDataFormat',
         'UserData is at most 16 KB in base64',
       );
     }
