@@ -1,4 +1,5 @@
 // Connection settings of the Azure driver. Plain zod, no SDK: runtime/config.ts reads it at startup.
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { AuthError } from '../spec/index.ts';
 
@@ -109,6 +110,12 @@ function credentialSettings(
   const principal = connection.servicePrincipal;
   if (!principal) return { kind: 'default' };
   if (principal.clientCertificatePath) {
+    if (!existsSync(principal.clientCertificatePath)) {
+      throw new AuthError(
+        `the certificate file ${principal.clientCertificatePath} (clientCertificatePath of the azure connection's servicePrincipal) does not exist; fix the path`,
+        { provider: 'azure' },
+      );
+    }
     return {
       kind: 'certificate',
       tenantId: principal.tenantId,

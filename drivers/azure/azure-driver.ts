@@ -43,7 +43,14 @@ import type { AzureSettings } from './azure-config.ts';
 import { mapThrown, type NotFoundTarget } from './azure-errors.ts';
 import { fetchRetailPrices } from './azure-prices.ts';
 import { AzureState } from './azure-state.ts';
-import { LocationListSchema, pricesBySku, type SkuPrice, toRegion, toSpecs } from './convert-catalog.ts';
+import {
+  hyperVGenerationsOf,
+  LocationListSchema,
+  pricesBySku,
+  type SkuPrice,
+  toRegion,
+  toSpecs,
+} from './convert-catalog.ts';
 import { IMAGE_OFFERS, offerOf, parseUrn, toImage, toOtherImage } from './convert-images.ts';
 import { toAzureRules, toSecurityGroup, toSubnet, toVNet } from './convert-network.ts';
 import {
@@ -162,6 +169,7 @@ export class AzureDriver implements CloudDriver {
   private readonly endpoint: string;
   private readonly specCache = new Map<string, { at: number; specs: Promise<Spec[]> }>();
   private readonly imageCache = new Map<string, { at: number; images: Promise<Image[]> }>();
+  private readonly skuCache = new Map<string, { at: number; skus: Promise<ResourceSku[]> }>();
   private agent: Agent | undefined;
 
   constructor(private readonly options: AzureDriverOptions) {
@@ -438,16 +446,29 @@ export class AzureDriver implements CloudDriver {
     const cached = this.specCache.get(region);
     if (cached && this.now() - cached.at < CATALOG_CACHE_MS) return cached.specs;
     const fetchedAt = new Date(this.now()).toISOString();
-    const specs = this.call('listSpecs', region, async (clients) => {
-      const skus: ResourceSku[] = [];
-      for await (const sku of clients.compute.resourceSkus.list({ filter: `location eq '${region}'` }))
-        skus.push(sku);
-      return toSpecs(skus, region, await this.pricesOf(region), fetchedAt);
-    });
+    const specs = (async () => {
+      const [skus, prices] = await Promise.all([this.skusOf(region), this.pricesOf(region)]);
+      return toSpecs(skus, region, prices, fetchedAt);
+    })();
     this.specCache.set(region, { at: this.now(), specs });
     // A failed fetch must not stick.
     specs.catch(() => this.specCache.delete(region));
     return specs;
+  }
+
+  /** The region's resource SKUs, cached apart from prices: createVm needs sizes, not a price walk. */
+  private skusOf(region: string): Promise<ResourceSku[]> {
+    const cached = this.skuCache.get(region);
+    if (cached && this.now() - cached.at < CATALOG_CACHE_MS) return cached.skus;
+    const skus = this.call('listSpecs', region, async (clients) => {
+      const list: ResourceSku[] = [];
+      for await (const sku of clients.compute.resourceSkus.list({ filter: `location eq '${region}'` }))
+        list.push(sku);
+      return list;
+    });
+    this.skuCache.set(region, { at: this.now(), skus });
+    skus.catch(() => this.skuCache.delete(region));
+    return skus;
   }
 
   /** Retail prices, or undefined when turned off or unreachable: specs are useful without them. */
@@ -1000,10 +1021,14 @@ export class AzureDriver implements CloudDriver {
     // A spec is a size name, a parameter: unknown or of another region is an invalid value.
     const specIssue = [`specId: ${input.specId} is not offered in ${input.region}`];
     const specParts = parseResourceId(input.specId);
-    const spec =
+    const skus =
       specParts?.provider === 'azure' && specParts.region === input.region
-        ? (await this.listSpecs({ region: input.region, names: [specParts.local] }))[0]
-        : undefined;
+        ? await this.skusOf(input.region)
+        : [];
+    const sku = skus.find((candidate) => candidate.name === specParts?.local);
+    const spec = sku
+      ? toSpecs([sku], input.region, undefined, new Date(this.now()).toISOString())[0]
+      : undefined;
     if (!spec)
       throw new InvalidRequestError(
         `spec ${input.specId} is not offered in ${input.region}`,
@@ -1028,6 +1053,14 @@ export class AzureDriver implements CloudDriver {
       );
     }
     const urn = parseUrn(image.cspImageId);
+    // The listed images are all Hyper-V generation 2; older sizes boot generation 1 only.
+    if (sku && urn && offerOf(urn) && !hyperVGenerationsOf(sku).includes('V2')) {
+      throw new InvalidRequestError(
+        `${spec.name} boots generation 1 images only; ${image.id} is generation 2`,
+        context,
+        [`imageId: a generation 2 image does not boot on ${spec.name}`],
+      );
+    }
     const subnet = await this.getSubnet(input.subnetId);
     const [securityGroup] = await Promise.all(input.securityGroupIds.map((id) => this.getSecurityGroup(id)));
     const keyPair = await this.getKeyPair(input.keyPairId);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, CapacityError, ThrottledError, waitForVmStatus } from '../spec/index.ts';
@@ -261,6 +264,11 @@ describe('AzureDriver on the wire', () => {
       keyPairId: keyPair.id,
       tags,
     };
+    await expect(
+      driver.createVm({ ...request, specId: `azure+${region}+Standard_A1_v2` }),
+    ).rejects.toMatchObject({
+      issues: [expect.stringMatching(/^imageId: a generation 2 image does not boot/)],
+    });
     await expect(driver.createVm(request)).rejects.toBeInstanceOf(CapacityError);
     expect(
       fake.requests.some(
@@ -383,16 +391,22 @@ describe('azure connection settings', () => {
         { AZURE_CLIENT_SECRET: 'x' },
       ).credential,
     ).toEqual({ kind: 'secret', tenantId: 't', clientId: 'c', clientSecret: 'x' });
-    expect(
-      azureSettings(
-        {
-          driver: 'azure',
-          subscriptionId: 's',
-          servicePrincipal: { ...principal, clientCertificatePath: '/k.pem' },
-        },
-        {},
-      ).credential,
-    ).toEqual({ kind: 'certificate', tenantId: 't', clientId: 'c', certificatePath: '/k.pem' });
+    const directory = mkdtempSync(join(tmpdir(), 's2a-azure-config-'));
+    try {
+      const certificatePath = join(directory, 'principal.pem');
+      writeFileSync(certificatePath, 'not read by the settings');
+      const servicePrincipal = { ...principal, clientCertificatePath: certificatePath };
+      expect(
+        azureSettings({ driver: 'azure', subscriptionId: 's', servicePrincipal }, {}).credential,
+      ).toEqual({
+        kind: 'certificate',
+        tenantId: 't',
+        clientId: 'c',
+        certificatePath,
+      });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('says which variable to set when the subscription or the secret is missing', () => {
@@ -404,6 +418,14 @@ describe('azure connection settings', () => {
         {},
       ),
     ).toThrow(/AZURE_CLIENT_SECRET/);
+    const servicePrincipal = {
+      tenantId: 't',
+      clientId: 'c',
+      clientCertificatePath: '/nonexistent/principal.pem',
+    };
+    expect(() => azureSettings({ driver: 'azure', subscriptionId: 's', servicePrincipal }, {})).toThrow(
+      /clientCertificatePath/,
+    );
   });
 
   it('refuses a misplaced azure driver in S2A_CONNECTIONS', async () => {

@@ -118,6 +118,13 @@ export function skuFixtures() {
         },
       ],
     ),
+    // Generation 1 only: the gen2 marketplace images do not boot on it.
+    vmSku('Standard_A1_v2', 'koreacentral', ['1', '2', '3'], {
+      vCPUs: '1',
+      MemoryGB: '2',
+      CpuArchitectureType: 'x64',
+      HyperVGenerations: 'V1',
+    }),
     vmSku('Standard_B2s', 'westus', [], small),
     vmSku('Standard_D2s_v5', 'westus', [], general),
     {
