@@ -280,7 +280,14 @@ function planScale(language: Language, mci: MciDetails, intent: ScaleIntent, not
     );
   const inScope = nodes.filter((node) => scope.includes(node.group));
   const current = inScope.length;
-  const target = 'to' in intent.change ? intent.change.to : current + intent.change.by;
+  const change = intent.change;
+  const target =
+    'to' in change
+      ? change.to
+      : 'by' in change
+        ? current + change.by
+        : // "halve" 3 nodes keeps 2 (rounded), never 0: removing everything is a delete.
+          Math.max(1, Math.round(current * change.factor));
   if (target === current)
     return {
       kind: 'text',
@@ -430,7 +437,11 @@ export async function* executeChange(
 ): AsyncGenerator<AgentEvent, { exists: boolean; operationId?: string }> {
   const language = turn.language;
   let operationId: string | undefined;
-  for (const action of actions) {
+  // A plan may change several MCIs ("delete everything"); each action names its own.
+  const nameOf = (action: PendingAction) =>
+    typeof action.input.name === 'string' ? action.input.name : mciName;
+  const deleted = new Set<string>();
+  for (const [index, action] of actions.entries()) {
     const outcome = yield* turn.call(action.toolName, approvedInput(action), { progress: true });
     const operation = outcome.structured?.operation as
       | { operationId: string; status: string; errors: { message: string }[] }
@@ -460,23 +471,27 @@ export async function* executeChange(
     }
     if (action.toolName === 'deleteMCI') {
       const gone = outcome.structured?.gone === true;
+      const deletedName = nameOf(action);
+      if (gone) deleted.add(deletedName);
       yield {
         type: 'summary',
         text: gone
           ? say(
               language,
-              `MCI ${mciName} is deleted: its VMs, networks and keys are gone and it costs nothing any more.`,
-              `MCI ${mciName}을(를) 삭제했습니다: VM, 네트워크, 키가 모두 지워졌고 더 이상 비용이 들지 않습니다.`,
+              `MCI ${deletedName} is deleted: its VMs, networks and keys are gone and it costs nothing any more.`,
+              `MCI ${deletedName}을(를) 삭제했습니다: VM, 네트워크, 키가 모두 지워졌고 더 이상 비용이 들지 않습니다.`,
             )
           : say(
               language,
-              `Deleting ${mciName} ended ${operation?.status ?? 'unfinished'}; check with "list my MCIs".`,
-              `${mciName} 삭제 결과 ${operation?.status ?? '미완료'}; "MCI 목록"으로 확인해 주세요.`,
+              `Deleting ${deletedName} ended ${operation?.status ?? 'unfinished'}; check with "list my MCIs".`,
+              `${deletedName} 삭제 결과 ${operation?.status ?? '미완료'}; "MCI 목록"으로 확인해 주세요.`,
             ),
         endpoints: [],
-        mciName,
+        mciName: deletedName,
       };
-      return { exists: !gone, ...(operationId ? { operationId } : {}) };
+      if (index === actions.length - 1)
+        return { exists: !deleted.has(mciName), ...(operationId ? { operationId } : {}) };
+      continue;
     }
     if (action.toolName === 'runCommand') {
       const result = outcome.structured?.result as { results: NodeOutput[] } | null | undefined;
@@ -496,10 +511,62 @@ export async function* executeChange(
       yield { type: 'text', text: lines.join('\n') };
     }
   }
-  const mci = yield* fetchMci(turn, mciName);
-  if (mci === undefined) return { exists: false, ...(operationId ? { operationId } : {}) };
-  yield { type: 'summary', text: mciSummaryText(mci, language), endpoints: endpointsOf(mci), mciName };
-  return { exists: true, ...(operationId ? { operationId } : {}) };
+  let exists = false;
+  for (const name of new Set([mciName, ...actions.map(nameOf)])) {
+    if (deleted.has(name)) continue;
+    const mci = yield* fetchMci(turn, name);
+    if (mci === undefined) continue;
+    if (name === mciName) exists = true;
+    yield {
+      type: 'summary',
+      text: mciSummaryText(mci, language),
+      endpoints: endpointsOf(mci),
+      mciName: name,
+    };
+  }
+  return { exists, ...(operationId ? { operationId } : {}) };
+}
+
+/** One plan for the same change to several MCIs ("delete everything"): each one's steps, one approval. */
+export async function* planChangeOfEvery(
+  turn: Turn,
+  intent: ControlIntent | DeleteIntent,
+): AsyncGenerator<AgentEvent, ChangeOutcome> {
+  const language = turn.language;
+  const targets = intent.targets ?? [intent.target];
+  const steps: string[] = [];
+  const actions: PendingAction[] = [];
+  const notes = new Set<string>();
+  let destructive = false;
+  for (const target of targets) {
+    const { targets: _every, ...single } = intent;
+    const outcome = yield* planChange(turn, { ...single, target });
+    // One MCI that cannot be changed stops the whole plan: it is asked about, never half done.
+    if (outcome.kind !== 'plan') return outcome;
+    steps.push(outcome.plan.title, ...outcome.plan.steps.map((step) => `  ${step}`));
+    actions.push(...outcome.actions);
+    for (const note of outcome.plan.notes) notes.add(note);
+    destructive ||= outcome.plan.destructive;
+  }
+  const names = targets.map((target) => target.name).join(', ');
+  const verb =
+    intent.kind === 'delete'
+      ? { en: 'Delete', ko: '삭제' }
+      : { en: CONTROL_WORDS[intent.action].en, ko: CONTROL_WORDS[intent.action].ko };
+  return {
+    kind: 'plan',
+    plan: changePlanView({
+      title: say(
+        language,
+        `${verb.en} ${targets.length} MCIs: ${names}`,
+        `MCI ${targets.length}개 ${verb.ko}: ${names}`,
+      ),
+      steps,
+      destructive,
+      notes: [...notes],
+    }),
+    actions,
+  };
 }
 
 /** listMCIs as a table. */

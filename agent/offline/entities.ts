@@ -16,7 +16,16 @@ import type {
   ProviderId,
 } from './intent.ts';
 import { HOURS_PER_MONTH, KRW_PER_USD } from './intent.ts';
-import { blank, NODE_NOUNS_EN, type PreparedText, regex, stripParticle, wordsOf } from './text.ts';
+import {
+  blank,
+  MAGNITUDE,
+  magnitudeOf,
+  NODE_NOUNS_EN,
+  type PreparedText,
+  regex,
+  stripParticle,
+  wordsOf,
+} from './text.ts';
 import { acceptableValue, apps, findApps, findProviders } from './vocabulary.ts';
 
 /** A number that counts nodes. */
@@ -40,6 +49,8 @@ export interface Entities {
   requirements: NodeRequirements;
   /** A GPU word or model appeared. */
   gpuMentioned: boolean;
+  /** The vCPUs were a plain number ("an 8-core machine"): a size class, not only a minimum. */
+  vcpuAsSize: boolean;
   counts: CountMention[];
   budget?: Budget;
   /** An amount of money without "per hour" or "per month". */
@@ -289,7 +300,8 @@ const MIN_AFTER = /^\s*(?:이상|or\s+more|\+|plus|minimum|at\s+least)/;
 const MAX_AFTER = /^\s*(?:이하|미만|까지|or\s+less|max(?:imum)?|at\s+most)/;
 const EXACT_WORDS = /(?:exactly|just|정확히|딱)\s*$/;
 
-type Bound = 'min' | 'max' | 'exact';
+/** `plain`: a number without "at least"/"at most" ("an 8-core machine"), read as a minimum. */
+type Bound = 'min' | 'max' | 'exact' | 'plain';
 
 function boundAround(text: string, start: number, end: number, contextStart = start): Bound {
   const before = text.slice(Math.max(0, contextStart - 16), contextStart);
@@ -297,7 +309,7 @@ function boundAround(text: string, start: number, end: number, contextStart = st
   if (EXACT_WORDS.test(before)) return 'exact';
   if (MAX_WORDS.test(before) || MAX_AFTER.test(after)) return 'max';
   if (MIN_WORDS.test(before) || MIN_AFTER.test(after)) return 'min';
-  return 'min';
+  return 'plain';
 }
 
 interface GpuMention {
@@ -353,7 +365,7 @@ const NODE_NOUN_AFTER = regex(
 function extractHardware(
   work: Working,
   notes: string[],
-): { requirements: NodeRequirements; gpuMentioned: boolean } {
+): { requirements: NodeRequirements; gpuMentioned: boolean; vcpuAsSize: boolean } {
   const requirements: NodeRequirements = {};
   const text = () => work.text;
 
@@ -454,11 +466,12 @@ function extractHardware(
 
   // RAM: "16GB", "램 32기가", "at least 64 GB of memory", "메모리 16GB 이상".
   const ram = regex(
-    `(?:(?:ram|memory|mem|메모리|램)\\s*(?:of|is|:|가|는|은|이)?\\s*)?${FREE_NUMBER_START}${NUMBER}\\s*${memoryUnit}(?:\\s*(?:of\\s+)?(?:ram|memory|mem|메모리|램))?`,
+    `(?:(?:ram|memory|mem|메모리|램)\\s*(?:of|is|:|가|는|은|이)?\\s*)?${FREE_NUMBER_START}${NUMBER}${MAGNITUDE}\\s*${memoryUnit}(?:\\s*(?:of\\s+)?(?:ram|memory|mem|메모리|램))?`,
     'g',
   );
   for (const match of text().matchAll(ram)) {
-    const amount = toGiB(Number(match[1]), match[2] as string);
+    // "1천 기가" is 1,000 GB; the magnitude is group 2, the unit group 3.
+    const amount = toGiB(magnitudeOf(match[1] as string, match[2]), match[3] as string);
     const numberAt = match.index + match[0].indexOf(match[1] as string);
     const bound = boundAround(text(), numberAt, match.index + match[0].length, match.index);
     applyBound(requirements, 'MemoryGiB', amount, bound);
@@ -466,18 +479,24 @@ function extractHardware(
   }
 
   // vCPU: "8 vCPU", "8 cores", "8코어", "cpu 8개", "vCPU 4 이상".
+  let vcpuAsSize = false;
   const vcpuPatterns: readonly RegExp[] = [
     regex(
-      `${FREE_NUMBER_START}(\\d{1,3})\\s*-?\\s*(?:v\\s?cpus?|vcores?|cores?|cpus?|코어|개의?\\s*(?:v?cpu|코어))(?![a-z])`,
+      `${FREE_NUMBER_START}(\\d{1,3})${MAGNITUDE}\\s*-?\\s*(?:v\\s?cpus?|vcores?|cores?|cpus?|코어|개의?\\s*(?:v?cpu|코어))(?![a-z])`,
       'g',
     ),
-    /(?:v\s?cpus?|cpus?|cores?|코어)\s*(?:가|는|은|이|:|of)?\s*(\d{1,3})\s*(?:개|코어|cores?)?(?![\w.])/g,
+    regex(
+      `(?:v\\s?cpus?|cpus?|cores?|코어)\\s*(?:가|는|은|이|:|of)?\\s*(\\d{1,3})${MAGNITUDE}\\s*(?:개|코어|cores?)?(?![\\w.])`,
+      'g',
+    ),
   ];
   for (const pattern of vcpuPatterns) {
     for (const match of text().matchAll(pattern)) {
-      const value = Number(match[1]);
+      // "vCPU 10만 개" is 100,000 vCPUs: refused as impossible, never read as 10.
+      const value = magnitudeOf(match[1] as string, match[2]);
       const bound = boundAround(text(), match.index, match.index + match[0].length);
       applyBound(requirements, 'Vcpu', value, bound);
+      vcpuAsSize = bound === 'plain';
       take(work, match.index, match.index + match[0].length);
     }
   }
@@ -506,7 +525,7 @@ function extractHardware(
     requirements.minVcpu > requirements.maxVcpu
   )
     notes.push('the vCPU range is empty');
-  return { requirements, gpuMentioned: gpu !== undefined };
+  return { requirements, gpuMentioned: gpu !== undefined, vcpuAsSize };
 }
 
 /** Units of a range per field, and the words that may come before the numbers ("vCPU 4개 이상 …"). */
@@ -543,7 +562,7 @@ function applyBound(
   value: number,
   bound: Bound,
 ): void {
-  if (bound === 'min' || bound === 'exact') requirements[`min${field}`] = value;
+  if (bound !== 'max') requirements[`min${field}`] = value;
   if (bound === 'max' || bound === 'exact') requirements[`max${field}`] = value;
 }
 
@@ -579,9 +598,9 @@ function extractCounts(work: Working): CountMention[] {
     });
     take(work, start, end);
   };
-  // "3 VMs", "2 GPU boxes", "3 more nodes", "x3 servers".
+  // "3 VMs", "2 GPU boxes", "3 more nodes", "x3 servers", "a 3-node cluster".
   const english = regex(
-    `${FREE_NUMBER_START}(\\d{1,4})\\s*(?:more\\s+|additional\\s+|extra\\s+|new\\s+)?(?:(?:[a-z][\\w.-]*|⟦\\d+\\s*⟧)\\s+){0,3}?(?:${NODE_NOUNS_EN})\\b`,
+    `${FREE_NUMBER_START}(\\d{1,4})\\s*-?\\s*(?:more\\s+|additional\\s+|extra\\s+|new\\s+)?(?:(?:[a-z][\\w.-]*|⟦\\d+\\s*⟧)\\s+){0,3}?(?:${NODE_NOUNS_EN})\\b`,
     'g',
   );
   for (const match of work.text.matchAll(english)) {
@@ -794,7 +813,7 @@ export function extractEntities(prepared: PreparedText): Entities {
   const { apps: appRequests, mentions: appMentions } = extractApps(prepared, work);
   const node = extractNode(prepared, work);
   const nodeGroup = extractNodeGroup(work);
-  const { requirements, gpuMentioned } = extractHardware(work, notes);
+  const { requirements, gpuMentioned, vcpuAsSize } = extractHardware(work, notes);
   const { filter, mentions: providerMentions } = extractProviders(work.text);
   for (const mention of findProviders(work.text)) take(work, mention.start, mention.end);
   const counts = extractCounts(work);
@@ -803,6 +822,7 @@ export function extractEntities(prepared: PreparedText): Entities {
     rest: work.text,
     requirements,
     gpuMentioned,
+    vcpuAsSize,
     counts,
     providers: filter,
     providerMentions,

@@ -116,9 +116,10 @@ export interface McisTarget {
    * - `context`: "it", "that one", "그거" → the last MCI mentioned;
    * - `description`: "the gpu cluster" → the one known MCI that fits;
    * - `fuzzy`: a near spelling of one known name ("dmeo" → "demo");
-   * - `unverified`: a name the context does not list (no list was given), as written.
+   * - `unverified`: a name the context does not list (no list was given), as written;
+   * - `all`: "delete everything", "둘 다 전부": one of every MCI that exists.
    */
-  via: 'named' | 'context' | 'description' | 'fuzzy' | 'unverified';
+  via: 'named' | 'context' | 'description' | 'fuzzy' | 'unverified' | 'all';
 }
 
 interface Base {
@@ -198,7 +199,8 @@ export interface ScaleIntent extends Base {
   target: McisTarget;
   /** A node group named in the text ("the workers", "group gpu"); absent: the MCI's only or every group. */
   nodeGroup?: string;
-  change: { to: number } | { by: number };
+  /** A size, a difference, or a factor on the current size ("double it": 2, "halve it": 0.5). */
+  change: { to: number } | { by: number } | { factor: number };
 }
 
 export type ControlAction = 'suspend' | 'resume' | 'reboot' | 'terminate';
@@ -208,6 +210,8 @@ export interface ControlIntent extends Base {
   kind: 'control';
   action: ControlAction;
   target: McisTarget;
+  /** "stop everything": every MCI, `target` among them; one plan and one approval for all of them. */
+  targets?: McisTarget[];
   /** A node name ("web-2") or index ("node 2" → "2"), when one node was named. */
   node?: string;
 }
@@ -216,6 +220,8 @@ export interface ControlIntent extends Base {
 export interface DeleteIntent extends Base {
   kind: 'delete';
   target: McisTarget;
+  /** "delete everything": every MCI, `target` among them; one plan and one approval for all of them. */
+  targets?: McisTarget[];
   node?: string;
 }
 

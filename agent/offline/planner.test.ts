@@ -305,6 +305,37 @@ describe('answers that act at once or ask', () => {
     await deleteEverything();
   }, 60_000);
 
+  it('"double alpha" asks to add as many nodes as it has; "wipe out everything" deletes every MCI after one approval', async () => {
+    const mciEngine = await engine();
+    for (const name of ['alpha', 'beta']) {
+      const { operationId } = await mciEngine.createMci({
+        name,
+        nodeGroups: [{ name: 'node', specId: 'aws+ap-northeast-2+t3.medium', size: 1 }],
+      });
+      await mciEngine.wait(operationId);
+    }
+    const conversation = newConversation();
+    const doubled = approvalOf(await send(conversation, 'double alpha'));
+    expect(doubled.actions[0]).toMatchObject({
+      toolName: 'scaleMCI',
+      input: { name: 'alpha', addNodes: { count: 1 } },
+    });
+    await send(conversation, 'no');
+
+    const planned = await send(conversation, "wipe out everything, I'm done with this project");
+    const request = approvalOf(planned);
+    expect(request.actions.map((action) => [action.toolName, action.input.name])).toEqual([
+      ['deleteMCI', 'alpha'],
+      ['deleteMCI', 'beta'],
+    ]);
+    expect(mutatingCalls(planned)).toEqual([]);
+    expect((await mciNames()).sort()).toEqual(['alpha', 'beta']);
+    const done = await send(conversation, 'yes');
+    expect(only(done, 'error')).toEqual([]);
+    expect(await mciNames()).toEqual([]);
+    expect(only(done, 'summary').map((summary) => summary.mciName)).toEqual(['alpha', 'beta']);
+  }, 60_000);
+
   it('a create that fails says so, and whether anything is left', async () => {
     const rules: { provider: (typeof PROVIDERS)[number]; id: string }[] = [];
     for (const provider of PROVIDERS) {

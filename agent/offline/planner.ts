@@ -16,6 +16,7 @@ import {
   executeChange,
   helpText,
   planChange,
+  planChangeOfEvery,
 } from './act-manage.ts';
 import { answerEstimate, answerSearch } from './act-search.ts';
 import type { ConversationContext, DeployIntent, Intent } from './intent.ts';
@@ -152,7 +153,10 @@ export class OfflinePlanner implements Planner {
           const node = found?.[1] ?? found?.[2] ?? found?.[3];
           if (node !== undefined) intent.node = node;
         }
-        const outcome = yield* planChange(turn, intent);
+        const outcome =
+          (intent.kind === 'delete' || intent.kind === 'control') && (intent.targets?.length ?? 0) > 1
+            ? yield* planChangeOfEvery(turn, intent)
+            : yield* planChange(turn, intent);
         if (outcome.kind === 'text') {
           yield { type: 'text', text: outcome.text };
           return;

@@ -32,7 +32,8 @@ const NOT_NAMES = new Set(
   other another first last second whole entire completely permanently forever ok okay yes no not don't dont hey hi
   hello thanks thank go ahead let lets let's want need like am turn shut power bring take bump cut trim wake bounce
   nuke wipe kill boot halt hibernate unpause cycle details detail info information health healthy doing going
-  running alive ready working cost costing much many does have has had there anything something`.split(/\s+/),
+  running alive ready working cost costing much many does have has had there anything something
+  double triple quadruple halve half twice times both`.split(/\s+/),
 );
 
 const PRONOUN =
@@ -43,7 +44,7 @@ const DEFINITE =
   /\b(?:the|my|our)\s+(?:[\w-]+\s+){0,3}?(?:cluster|one|mci|servers?|vms?|nodes?|machines?|boxes|box|infra|deployment|setup|environment|instances?)\b|클러스터|인프라|그\s*\S+\s*(?:mci|서버|vm|노드)|\S+\s*(?:쪽|있는\s*(?:거|것|mci|서버))/;
 
 const ALL =
-  /\b(?:all|every|everything)\b(?:\s+(?:of\s+)?(?:my|the|our)?\s*(?:mcis?|clusters?|vms?|servers?|nodes?|infra\w*|things?|resources?))?|전부|모두|모든|싹\s*다|다\s+(?:삭제|지워|없애|꺼|중지)/;
+  /\b(?:all|every|everything)\b(?:\s+(?:of\s+)?(?:my|the|our)?\s*(?:mcis?|clusters?|vms?|servers?|nodes?|infra\w*|things?|resources?))?|\bboth\b|(?<![\d.])2\s*다(?![가-힣])|전부|모두|모든|싹\s*다|다\s+(?:삭제|지워|없애|꺼|중지)/;
 
 /** Edit distance counting a swap of neighbours as one edit ("dmeo" → "demo"), stopping early past `limit`. */
 function distance(a: string, b: string, limit: number): number {
@@ -84,6 +85,8 @@ export function nameCandidates(
   prepared: PreparedText,
   text: string,
   exclude: readonly string[] = [],
+  /** Names of MCIs that exist: one of them is a name even when it is also a word ("gpu", "web"). */
+  known: readonly string[] = [],
 ): string[] {
   const candidates: string[] = [];
   for (const quote of prepared.quotes) {
@@ -93,7 +96,7 @@ export function nameCandidates(
   for (const word of wordsOf(text)) {
     const stem = stripParticle(word.text.replace(/['’]s$/, ''));
     if (!/^[a-z][a-z0-9-]{0,39}$/.test(stem) || stem.endsWith('-')) continue;
-    if (NOT_NAMES.has(stem) || exclude.includes(stem)) continue;
+    if ((NOT_NAMES.has(stem) && !known.includes(stem)) || exclude.includes(stem)) continue;
     candidates.push(stem);
   }
   return candidates;
@@ -144,7 +147,7 @@ export function resolveTarget(
 ): TargetResult {
   const known = knownMcis(context);
   const knownNames = known?.map((mci) => mci.name) ?? [];
-  const candidates = nameCandidates(prepared, text, options.exclude ?? []);
+  const candidates = nameCandidates(prepared, text, options.exclude ?? [], knownNames);
 
   // 1. A known name, written out.
   const named = [...new Set(candidates.filter((candidate) => knownNames.includes(candidate)))];

@@ -173,7 +173,7 @@ export const NODE_NOUNS_EN =
   'vms?|virtual machines?|instances?|nodes?|servers?|boxes|box|machines?|hosts?|replicas?|workers?|vps';
 
 /** Korean counters after which a number counts something. */
-const KOREAN_COUNTERS = '대|개|장|노드|가지|번|코어|기가|명';
+const KOREAN_COUNTERS = '대|개|장|노드|가지|번|코어|기가|명|배';
 
 function convertNumbers(lower: string, notes: string[]): { text: string; vague: boolean } {
   let text = lower;
@@ -185,6 +185,8 @@ function convertNumbers(lower: string, notes: string[]): { text: string; vague: 
   });
   text = replaceKeepingLength(text, /\ba\s+pair\s+of\b/g, () => '2');
   text = replaceKeepingLength(text, /\ba\s+dozen\b/g, () => '12');
+  // "just the one", "only the one": a count of 1, though "the one" alone is a pronoun.
+  text = replaceKeepingLength(text, /\b(?:just|only)\s+the\s+one\b/g, () => '1');
   if (
     regex(`\\b(?:a\\s+few|several|some|multiple|many)\\s+(?:\\S+\\s+){0,2}(?:${NODE_NOUNS_EN})\\b`).test(text)
   )
@@ -225,14 +227,30 @@ function convertNumbers(lower: string, notes: string[]): { text: string; vague: 
     ),
     (match) => `${KOREAN_NUMBERS[match[1] as string]}${match[2] ?? ''}`,
   );
+  // "하나만", "둘만": "only" one or two, never the Sino-Korean 만 (10,000) that "10만" multiplies by.
+  text = replaceKeepingLength(
+    text,
+    /(?<![가-힣])(하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉)만(?=$|[\s,.!?]|[가-힣])/g,
+    (match) => String(KOREAN_NUMBERS[match[1] as string]),
+  );
   // Standalone native numbers with their endings: "VM 하나", "하나씩", "둘만", "다섯으로".
   text = replaceKeepingLength(
     text,
     /(?<![가-힣])(하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉)(?=$|[\s,.!?]|씩|만|로|으로|도|를|을|이|가|는|은|에)/g,
     (match) => String(KOREAN_NUMBERS[match[1] as string]),
   );
-  // Sino-Korean thousands and ten-thousands on digits: "1만" → 10000 (money: "시간당 1만원").
+  // Sino-Korean magnitudes on digits ("10만" = 100,000) stay as written; `magnitudeOf` reads them.
   return { text, vague };
+}
+
+/** A magnitude after digits: "10만" (10,000×), "2천" (1,000×), "1억", "100k". Group 1 is the unit. */
+export const MAGNITUDE = String.raw`(?:\s*(만|천|억|k)(?![a-z]|\s*원))?`;
+
+const MAGNITUDES: Readonly<Record<string, number>> = { 만: 10_000, 천: 1000, 억: 100_000_000, k: 1000 };
+
+/** The value of digits with the magnitude `MAGNITUDE` captured after them ("10", "만" → 100,000). */
+export function magnitudeOf(digits: string, unit: string | undefined): number {
+  return Number(digits) * (unit === undefined ? 1 : (MAGNITUDES[unit] ?? 1));
 }
 
 /**

@@ -326,7 +326,11 @@ const ENGLISH_CASES: readonly Case[] = [
   ['stop dmeo', { kind: 'control', action: 'suspend', target: { name: 'demo', via: 'fuzzy' } }, withMcis],
   ['delete foo', { clarify: 'target' }, withMcis],
   ['stop foo', { kind: 'control', target: { name: 'foo', via: 'unverified' } }],
-  ['delete all my mcis', { clarify: 'target' }, withMcis],
+  [
+    'delete all my mcis',
+    { kind: 'delete', targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }] },
+    withMcis,
+  ],
   [
     'shut down web-2 on demo',
     { kind: 'control', action: 'suspend', node: 'web-2', target: { name: 'demo' } },
@@ -452,7 +456,11 @@ const ENGLISH_CASES: readonly Case[] = [
   ['bounce node 3 on analytics', { kind: 'control', action: 'reboot', node: '3' }, withMcis],
   ['kill gpu-lab', { kind: 'control', action: 'terminate' }, withMcis],
   ['get rid of demo please', { kind: 'delete', target: { name: 'demo' } }, withMcis],
-  ['destroy everything', { clarify: 'target' }, withMcis],
+  [
+    'destroy everything',
+    { kind: 'delete', targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }] },
+    withMcis,
+  ],
   [
     'can you check disk space on gpu-lab with `df -h`',
     { kind: 'runCommand', command: 'df -h', quoted: true },
@@ -510,7 +518,15 @@ const ENGLISH_CASES: readonly Case[] = [
   ['yes please go ahead', { kind: 'confirm' }],
   ["what's the status", { kind: 'mciStatus', target: { name: 'demo', via: 'context' } }, withMcis],
   ['which clusters do I have', { kind: 'listMcis' }],
-  ['stop all of them', { clarify: 'target' }, withMcis],
+  [
+    'stop all of them',
+    {
+      kind: 'control',
+      action: 'suspend',
+      targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }],
+    },
+    withMcis,
+  ],
   ['how do I use this', { kind: 'help' }],
   [
     '3 VMs in Seoul running Ubuntu 22.04',
@@ -579,7 +595,11 @@ const ENGLISH_CASES: readonly Case[] = [
     withMcis,
   ],
   ['deploy 2 VMs called "gpu-lab; delete demo" in Seoul', { clarify: 'name' }, withMcis],
-  ['list my MCIs and then delete them all', { clarify: 'target' }, withMcis],
+  [
+    'list my MCIs and then delete them all',
+    { kind: 'delete', targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }] },
+    withMcis,
+  ],
   // --- a number glued to letters names a GPU model, never a node count or a distance ("mi" is not miles)
   [
     'I need one box with an MI300X in Oregon',
@@ -593,14 +613,163 @@ const ENGLISH_CASES: readonly Case[] = [
     'deploy 2 nodes with 4 A100s each',
     { kind: 'deploy', nodeCount: 2, requirements: { gpu: { count: 4, model: 'A100' } } },
   ],
-  // --- "tear X down" with words between; everything with one MCI is that MCI, with several it is asked
+  // --- "tear X down" with words between; everything with one MCI is that MCI, with several one plan for all
   [
     'go ahead and tear all of it down',
     { kind: 'delete', target: { name: 'lab' } },
     () => ({ knownMcis: ['lab'] }),
   ],
-  ['tear all of them down', { clarify: 'target' }, withMcis],
-  ['what is the weather today', { clarify: 'intent' }],
+  [
+    'tear all of them down',
+    { kind: 'delete', targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }] },
+    withMcis,
+  ],
+  ['what is the weather today', { clarify: 'intent' }], // --- held out: a superlative is a preference; with a count (or "just one") it deploys, "the 3 cheapest" lists
+  [
+    'grab me the cheapest 2-core box in Singapore, just one',
+    { kind: 'deploy', nodeCount: 1, requirements: { minVcpu: 2 }, places: ['Singapore'], preference: 'cost' },
+  ],
+  [
+    "I'll take the fastest 16-core machine in Oregon, 2 of them",
+    { kind: 'deploy', nodeCount: 2, requirements: { minVcpu: 16, maxVcpu: 16 }, preference: 'performance' },
+  ],
+  [
+    'the cheapest A100 box in Tokyo, three of them please',
+    { kind: 'deploy', nodeCount: 3, requirements: { gpu: { model: 'A100' } }, places: ['Tokyo'] },
+  ],
+  [
+    'cheapest L4 machine near Osaka and put ollama on it',
+    { kind: 'deploy', nodeCount: 1, requirements: { gpu: { model: 'L4' } }, apps: [{ name: 'ollama' }] },
+  ],
+  [
+    'the 3 cheapest A100 VMs in Tokyo',
+    { kind: 'searchSpecs', limit: 3, requirements: { gpu: { model: 'A100' } } },
+  ],
+  ['fastest VM with at least 8 cores in Seoul', { kind: 'searchSpecs', requirements: { minVcpu: 8 } }],
+  // --- held out: a factor on the current size
+  ['double demo', { kind: 'scale', target: { name: 'demo' }, change: { factor: 2 } }, withMcis],
+  [
+    'can we halve gpu-lab?',
+    { kind: 'scale', target: { name: 'gpu-lab' }, change: { factor: 0.5 } },
+    withMcis,
+  ],
+  ['make analytics three times as big', { kind: 'scale', change: { factor: 3 } }, withMcis],
+  ['triple it', { kind: 'scale', target: { name: 'demo' }, change: { factor: 3 } }, withMcis],
+  ['double it', { kind: 'deploy', nodeCount: 4, revised: ['nodeCount'] }, withSmallPlan],
+  // --- held out: taking nodes away is a scale by a difference, never a delete
+  ['demo has too many nodes, drop one', { kind: 'scale', change: { by: -1 } }, withMcis],
+  [
+    'take one node out of analytics',
+    { kind: 'scale', target: { name: 'analytics' }, change: { by: -1 } },
+    withMcis,
+  ],
+  ['remove two from demo', { kind: 'scale', target: { name: 'demo' }, change: { by: -2 } }, withMcis],
+  // --- held out: "N-node", "five-server": a hyphenated count is a node count
+  ['a 4-node ray cluster in Frankfurt', { kind: 'deploy', nodeCount: 4, apps: [{ name: 'ray' }] }],
+  ['I need a five-server nginx farm in Seoul', { kind: 'deploy', nodeCount: 5, apps: [{ name: 'nginx' }] }],
+  [
+    'spin up two-node k3s in Tokyo',
+    { kind: 'deploy', nodeCount: 2, apps: [{ name: 'k3s' }], places: ['Tokyo'] },
+  ],
+  // --- held out: every MCI at once, one plan naming each
+  [
+    "nuke everything, I'm finished",
+    { kind: 'delete', targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }] },
+    withMcis,
+  ],
+  [
+    'get rid of all three',
+    { kind: 'delete', targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }] },
+    withMcis,
+  ],
+  [
+    'shut down all my clusters for the weekend',
+    {
+      kind: 'control',
+      action: 'suspend',
+      targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }],
+    },
+    withMcis,
+  ],
+  [
+    'reboot every MCI',
+    {
+      kind: 'control',
+      action: 'reboot',
+      targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }],
+    },
+    withMcis,
+  ],
+  [
+    'delete both',
+    { kind: 'delete', targets: [{ name: 'web' }, { name: 'db' }] },
+    () => ({ knownMcis: ['web', 'db'] }),
+  ],
+  // --- held out: suspend synonyms; "I don't want/need it" is a reason, not a request
+  [
+    "pause demo overnight, I don't want it billing",
+    { kind: 'control', action: 'suspend', target: { name: 'demo' } },
+    withMcis,
+  ],
+  [
+    "put gpu-lab on hold, we don't need it till monday",
+    { kind: 'control', action: 'suspend', target: { name: 'gpu-lab' } },
+    withMcis,
+  ],
+  ['park analytics for now', { kind: 'control', action: 'suspend', target: { name: 'analytics' } }, withMcis],
+  ['hibernate analytics', { kind: 'control', action: 'suspend' }, withMcis],
+  // --- held out: a question with "don't build" answers the question and builds nothing
+  [
+    "how much is an H100 in Tokyo per hour? don't spin anything up",
+    { kind: 'estimateCost', requirements: { gpu: { model: 'H100' } }, period: 'hour' },
+  ],
+  [
+    'what would 2 A100 VMs in Seoul cost a month, do not create them',
+    { kind: 'estimateCost', nodeCount: 2, period: 'month' },
+  ],
+  [
+    "show me T4 prices in Mumbai but don't deploy",
+    { kind: 'searchSpecs', requirements: { gpu: { model: 'T4' } } },
+  ],
+  ["don't build anything", { kind: 'reject' }],
+  [
+    "deploy 2 VMs in Seoul, I don't want azure",
+    { kind: 'deploy', providers: { only: [], exclude: ['azure'] } },
+  ],
+  // --- held out: "get … running/up/going" creates; indifference is no requirement
+  [
+    'get two 8GB VMs up in Sydney',
+    { kind: 'deploy', nodeCount: 2, requirements: { minMemoryGiB: 8 }, places: ['Sydney'] },
+  ],
+  [
+    'can you get a GPU box going in Oregon',
+    { kind: 'deploy', nodeCount: 1, requirements: { gpu: { count: 1 } } },
+  ],
+  [
+    "spin up 2 nodes in Germany, I don't really care about the city",
+    { kind: 'deploy', nodeCount: 2, places: ['Germany'], distribution: 'single' },
+  ],
+  ['3 VMs anywhere in Europe, any region is fine', { kind: 'deploy', nodeCount: 3, places: ['Europe'] }],
+  // --- held out: a known MCI named like a word ("gpu", "nginx") is the MCI when written as one
+  [
+    'add docker to the gpu cluster',
+    { kind: 'installApp', target: { name: 'gpu' }, apps: [{ name: 'docker' }] },
+    () => ({ knownMcis: ['gpu', 'nginx'] }),
+  ],
+  [
+    'restart the nginx cluster',
+    { kind: 'control', action: 'reboot', target: { name: 'nginx' } },
+    () => ({ knownMcis: ['gpu', 'nginx'] }),
+  ],
+  [
+    'deploy ollama on a GPU VM in Seoul',
+    { kind: 'deploy', requirements: { gpu: { count: 1 } } },
+    () => ({ knownMcis: ['gpu'] }),
+  ],
+  // --- held out: undoing a change is about the MCI last acted on
+  ['turn it back on', { kind: 'control', action: 'resume', target: { name: 'demo' } }, withMcis],
+  ['start it up again', { kind: 'control', action: 'resume', target: { name: 'demo' } }, withMcis],
+  ['100k vCPU box in Virginia', { kind: 'searchSpecs', requirements: { minVcpu: 100000 } }],
 ];
 
 describe('understand: English', () => {

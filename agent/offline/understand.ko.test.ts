@@ -231,8 +231,16 @@ const KOREAN_CASES: readonly Case[] = [
   ],
   ['dmeo 삭제', { clarify: 'target', options: ['demo'] }, withMcis],
   ['foo 삭제해', { clarify: 'target' }, withMcis],
-  ['전부 삭제해줘', { clarify: 'target' }, withMcis],
-  ['모든 MCI 지워', { clarify: 'target' }, withMcis],
+  [
+    '전부 삭제해줘',
+    { kind: 'delete', targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }] },
+    withMcis,
+  ],
+  [
+    '모든 MCI 지워',
+    { kind: 'delete', targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }] },
+    withMcis,
+  ],
   // --- 명령 실행
   [
     'gpu-lab에서 nvidia-smi 돌려줘',
@@ -321,7 +329,11 @@ const KOREAN_CASES: readonly Case[] = [
   ['demo 다시 올려줘', { kind: 'control', action: 'resume' }, withMcis],
   ['analytics 3번 노드 리부트', { kind: 'control', action: 'reboot', node: '3' }, withMcis],
   ['gpu-lab 날려버려', { kind: 'delete', target: { name: 'gpu-lab' } }, withMcis],
-  ['다 지워버려', { clarify: 'target' }, withMcis],
+  [
+    '다 지워버려',
+    { kind: 'delete', targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }] },
+    withMcis,
+  ],
   ['gpu-lab 디스크 용량 `df -h`로 확인해줘', { kind: 'runCommand', command: 'df -h' }, withMcis],
   [
     'demo에 프로메테우스 모니터링 붙여줘',
@@ -424,7 +436,101 @@ const KOREAN_CASES: readonly Case[] = [
     'L40S 두 장짜리 VM 하나 띄워줘',
     { kind: 'deploy', nodeCount: 1, requirements: { gpu: { count: 2, model: 'L40S' } } },
   ],
-  ['이제 싹 다 지워줘', { kind: 'delete', target: { name: 'lab' } }, () => ({ knownMcis: ['lab'] })],
+  ['이제 싹 다 지워줘', { kind: 'delete', target: { name: 'lab' } }, () => ({ knownMcis: ['lab'] })], // --- 보류 문장: 최상급은 선호이고, 대수가 있으면 배포
+  [
+    '제일 싼 4코어 서버 런던에 2대',
+    { kind: 'deploy', nodeCount: 2, requirements: { minVcpu: 4 }, places: ['London'], preference: 'cost' },
+  ],
+  [
+    '가장 빠른 16코어 머신 오레곤에 한 대만',
+    { kind: 'deploy', nodeCount: 1, requirements: { minVcpu: 16, maxVcpu: 16 }, preference: 'performance' },
+  ],
+  // --- 배수: 두 배, 반
+  [
+    'analytics 두 배로 키워줘',
+    { kind: 'scale', target: { name: 'analytics' }, change: { factor: 2 } },
+    withMcis,
+  ],
+  [
+    'gpu-lab 노드 수 반으로 줄여줘',
+    { kind: 'scale', target: { name: 'gpu-lab' }, change: { factor: 0.5 } },
+    withMcis,
+  ],
+  ['세 배로 늘려줘', { kind: 'scale', target: { name: 'demo' }, change: { factor: 3 } }, withMcis],
+  // --- 하나만 빼: 축소이지 삭제가 아니다 ("하나만"의 만은 10,000이 아니다)
+  [
+    'analytics에서 노드 하나 빼',
+    { kind: 'scale', target: { name: 'analytics' }, change: { by: -1 } },
+    withMcis,
+  ],
+  [
+    'gpu-lab 서버 한 대만 제거해줘',
+    { kind: 'scale', target: { name: 'gpu-lab' }, change: { by: -1 } },
+    withMcis,
+  ],
+  ['demo 노드 둘만 빼줘', { kind: 'scale', target: { name: 'demo' }, change: { by: -2 } }, withMcis],
+  // --- 전부: 계획 하나에 모든 MCI
+  [
+    '다 정리해줘 전부',
+    { kind: 'delete', targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }] },
+    withMcis,
+  ],
+  [
+    '모든 클러스터 중지해줘',
+    {
+      kind: 'control',
+      action: 'suspend',
+      targets: [{ name: 'demo' }, { name: 'gpu-lab' }, { name: 'analytics' }],
+    },
+    withMcis,
+  ],
+  [
+    '둘 다 지워줘',
+    { kind: 'delete', targets: [{ name: 'web' }, { name: 'db' }] },
+    () => ({ knownMcis: ['web', 'db'] }),
+  ],
+  // --- 일시 중지의 다른 말
+  ['demo 잠시 쉬게 해줘', { kind: 'control', action: 'suspend', target: { name: 'demo' } }, withMcis],
+  ['다시 살려줘', { kind: 'control', action: 'resume', target: { name: 'demo' } }, withMcis],
+  // --- 실행 앞에 쓴 명령 (따옴표 없이)
+  [
+    'demo 노드들에서 uname -a 실행해줘',
+    { kind: 'runCommand', target: { name: 'demo' }, command: 'uname -a' },
+    withMcis,
+  ],
+  ['analytics에서 df -h /data 돌려서 보여줘', { kind: 'runCommand', command: 'df -h /data' }, withMcis],
+  ['gpu-lab에 nvidia-smi -L 명령 실행', { kind: 'runCommand', command: 'nvidia-smi -L' }, withMcis],
+  ['demo 서버에서 ps aux 좀 실행해봐', { kind: 'runCommand', command: 'ps aux' }, withMcis],
+  // --- "두 대만"은 대만(Taiwan)이 아니다; "대만 리전"은 대만이다
+  [
+    '부산에 웹서버 세 대만 올려줘',
+    { kind: 'deploy', nodeCount: 3, places: ['Busan'], apps: [{ name: 'nginx' }] },
+  ],
+  ['도쿄에 GPU 서버 두 대만 부탁해', { kind: 'deploy', nodeCount: 2, places: ['Tokyo'] }],
+  ['대만 리전에 VM 두 대만', { kind: 'deploy', nodeCount: 2, places: ['Taiwan'] }],
+  // --- 만, 천: 숫자에 붙은 큰 단위
+  ['코어 2만 개짜리 VM', { kind: 'searchSpecs', requirements: { minVcpu: 20000 } }],
+  ['vCPU 5천 개 서버 도쿄에', { kind: 'searchSpecs', requirements: { minVcpu: 5000 } }],
+  ['메모리 1천 기가 서버 하나', { kind: 'deploy', nodeCount: 1, requirements: { minMemoryGiB: 1000 } }],
+  // --- 만들지 말라는 가격 질문: 답하고 아무것도 만들지 않는다
+  ['도쿄 A100 가격만 알려줘, 띄우지는 마', { kind: 'searchSpecs', requirements: { gpu: { model: 'A100' } } }],
+  [
+    '서울 GPU 서버 제일 싼 거 얼마야? 배포는 하지 말고',
+    { kind: 'estimateCost', requirements: { gpu: { count: 1 } } },
+  ],
+  ['nginx는 설치하지 말고 서울에 VM 2대 만들어줘', { kind: 'deploy', nodeCount: 2, apps: [] }],
+  ['서울이든 어디든 상관없어, VM 2대만', { kind: 'deploy', nodeCount: 2 }],
+  // --- 단어와 같은 이름의 MCI
+  [
+    'nginx MCI에 docker 설치해줘',
+    { kind: 'installApp', target: { name: 'nginx' }, apps: [{ name: 'docker' }] },
+    () => ({ knownMcis: ['gpu', 'nginx'] }),
+  ],
+  [
+    'gpu 클러스터 상태 보여줘',
+    { kind: 'mciStatus', target: { name: 'gpu' } },
+    () => ({ knownMcis: ['gpu', 'nginx'] }),
+  ],
 ];
 
 describe('understand: Korean', () => {

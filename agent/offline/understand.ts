@@ -18,17 +18,19 @@ import type {
   Intent,
   IntentKind,
   Language,
+  McisTarget,
   NodeRequirements,
   Placement,
   Preference,
   ProviderFilter,
+  ScaleIntent,
   SearchSpecsIntent,
   Understanding,
 } from './intent.ts';
 import { type LocatedPlace, placesIn } from './places.ts';
 import { question } from './questions.ts';
 import { resolveTarget, type TargetResult } from './targets.ts';
-import { blank, type PreparedText, prepareText, stripParticle, wordsOf } from './text.ts';
+import { blank, type PreparedText, prepareText, regex, stripParticle, type Word, wordsOf } from './text.ts';
 import { catalogRegions } from './vocabulary.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -37,25 +39,25 @@ import { catalogRegions } from './vocabulary.ts';
 
 const CUES = {
   create:
-    /\b(?:deploy|create|launch|spin(?:ning)?\s*(?:up|me)|provision|set\s*up|setup|stand\s*up|bring\s*up|fire\s*up|boot\s*up|start\s*up|build|make\s+(?:me\s+)?(?:a|an|\d)|set\s+(?:me|us)\s+up|hook\s+(?:me|us)\s+up|(?:give|get)\s+(?:me|us)(?!\s+(?:the\s+|a\s+|an\s+)?(?:details?|status|info|information|list|prices?|overview|summary|costs?|quote|estimate|rundown))|i\s+need|i\s+want|we\s+need|need|want|allocate|rent|host|deployment\s+of)\b|만들|생성|띄워|띄우|띄어|띄울|배포|구축|프로비저닝|세팅|셋업|구성해|준비해|필요해|필요함|필요한데|(?<!지)원해|만드|(?<!다시\s*)올려\s*줘|(?<!다시\s*)올려봐|(?<!다시\s*)올리고/,
+    /\b(?:deploy|create|launch|spin(?:ning)?\s*(?:up|me)|provision|set\s*up|setup|stand\s*up|bring\s*up|fire\s*up|boot\s*up|start\s*up|build|make\s+(?:me\s+)?(?:a|an|\d)|set\s+(?:me|us)\s+up|hook\s+(?:me|us)\s+up|get\s+(?:\S+\s+){1,5}?(?:running|up|going|online)|(?:give|get)\s+(?:me|us)(?!\s+(?:the\s+|a\s+|an\s+)?(?:details?|status|info|information|list|prices?|overview|summary|costs?|quote|estimate|rundown))|i\s+need|i\s+want|we\s+need|need|want|allocate|rent|host|deployment\s+of)\b|만들|생성|띄워|띄우|띄어|띄울|배포|구축|프로비저닝|세팅|셋업|구성해|준비해|필요해|필요함|필요한데|(?<!지)원해|만드|(?<!다시\s*)올려\s*줘|(?<!다시\s*)올려봐|(?<!다시\s*)올리고/,
   install: /\b(?:install|put|add|deploy|set\s*up|get)\b|설치|깔아|깔고|깔기|올려|추가|붙여|붙이/,
   run: /\b(?:run|execute|exec)\b|실행|돌려|수행|돌리|명령\S*\s*(?:을|를)?\s*(?:날려|보내|쳐)/,
   list: /(?:내|우리|제)\s*(?:인프라|mci|클러스터|서버|vm)|\b(?:anything|something)\s+running\b|\bwhat(?:'s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|\s+are)\s+(?:\w+\s+)?running\b|\bwhat\s+do\s+(?:i|we)\s+have\b|\b(?:list|show|display|what|which|see|view|get)\b.*\b(?:mcis|clusters|infras?|deployments|vms|servers|instances|nodes|mci)\b|\bmy\s+(?:mcis|clusters|vms|servers|instances|deployments|infra)\b|\bmcis\b|목록|리스트|뭐\s*(?:가\s*)?있|뭐\s*(?:가\s*)?(?:돌아가|실행\s*중|떠\s*있|켜져)|뭐뭐|어떤\s*(?:mci|클러스터|서버|vm).*있|전부\s*보여|다\s*보여|현황/,
   status:
     /\b(?:status|state|health|healthy|how\s+is|how's|hows|how\s+are|check\s+on|details?|describe|info|information|up\s+and\s+running|is\s+\S+\s+(?:running|up|ok|alive|ready)|show\s+me|show|look\s+at|get)\b|상태|어때|괜찮|문제\s*없|정상이|멀쩡|어떻게\s*(?:돼|되|됐)|확인|정보|상세|살아\s*있|잘\s*돌아|보여/,
   scale:
-    /\b(?:scale|scaling|resize|grow|shrink|increase|decrease|reduce|expand|downsize|upsize|bump)\b|\b(?:up|down)\s+to\s+\d|\b(?:take|bring|set|size|cut|trim)\b.*\bto\s+\d+(?:\s+(?:nodes?|vms?|servers?|instances?|machines?))?\s*[.!?]*\s*$|\badd\s+\d+(?:\s+more)?\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|\bremove\s+\d+\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|늘려|늘리|늘릴|키워|키우|키울|줄여|줄이|줄일|스케일|확장|축소|증설|감축|\d+\s*(?:대|개)?\s*(?:더|추가|빼|제거)/,
+    /\b(?:scale|scaling|resize|grow|shrink|increase|decrease|reduce|expand|downsize|upsize|bump)\b|\b(?:up|down)\s+to\s+\d|\b(?:take|bring|set|size|cut|trim)\b.*\bto\s+\d+(?:\s+(?:nodes?|vms?|servers?|instances?|machines?))?\s*[.!?]*\s*$|\badd\s+\d+(?:\s+more)?\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|\b(?:remove|drop|take\s+(?:away|out|off))\s+\d+\b(?!\s*(?:%|gb|gib|vcpus?|cores?|gpus?))|\btake\s+\d+\s+(?:\S+\s+)?(?:out|off|away)\b|\b(?:double|triple|quadruple|halve)\b|\bcut\s+(?:\S+\s+)?in\s+half\b|\b(?:twice|\d+\s*(?:x|times))\s+as\s+(?:many|big|large)\b|\d+\s*배|(?:절반|반)\s*(?:으로|만)|늘려|늘리|늘릴|키워|키우|키울|줄여|줄이|줄일|스케일|확장|축소|증설|감축|\d+\s*(?:대|개|노드)?\s*(?:만|을|를)?\s*(?:더|추가|빼|제거)/,
   suspend:
-    /\b(?:suspend|stop|pause|shut\s*down|shutdown|power\s*off|turn\s*off|halt|hibernate)\b|\b(?:turn|shut|power)\s+(?:\S+\s+){1,2}?(?:off|down)\b|중지|정지|멈춰|멈추|일시\s*정지|꺼\s*줘|꺼줘|끄고|꺼\s*놔|꺼놔|끄기|꺼|셧다운|스톱/,
+    /\b(?:suspend|stop|pause|shut\s*down|shutdown|power\s*off|turn\s*off|halt|hibernate|park|freeze)\b|\bput\s+(?:\S+\s+){0,3}?on\s+(?:hold|ice|pause)\b|\btake\s+(?:\S+\s+){0,3}?offline\b|쉬게\s*(?:해|하)|재워|잠재워|\b(?:turn|shut|power)\s+(?:\S+\s+){1,2}?(?:off|down)\b|중지|정지|멈춰|멈추|일시\s*정지|꺼\s*줘|꺼줘|끄고|꺼\s*놔|꺼놔|끄기|꺼|셧다운|스톱/,
   resume:
-    /\b(?:resume|start|unpause|power\s*on|turn\s*on|wake(?:\s*up)?|bring\s+(?:\S+\s+){0,3}back|back\s+(?:up|online))\b|재개|다시\s*(?:시작|켜|가동|실행|올려|살려)|켜\s*줘|켜줘|켜|시작|재가동|깨워/,
+    /\b(?:resume|start|unpause|power\s*on|turn\s*on|(?:turn|switch|power)\s+\S+\s+(?:back\s+)?on|wake(?:\s*up)?|bring\s+(?:\S+\s+){0,3}back|back\s+(?:up|online))\b|재개|다시\s*(?:시작|켜|가동|실행|올려|살려)|켜\s*줘|켜줘|켜|시작|재가동|깨워/,
   reboot:
     /\b(?:reboot|restart|bounce|power\s*cycle|cycle)\b|재부팅|재시작|리부트|리부팅|껐다\s*(?:가\s*)?켜|다시\s*부팅/,
   terminate: /\b(?:terminate|kill)\b|종료|터미네이트|종료시켜/,
   delete:
     /\b(?:delete|remove|destroy|tear\s*(?:it\s*|them\s*)?down|tear(?=\s+(?:\S+\s+){1,3}?down\b)|teardown|get\s+rid\s+of|drop|nuke|clean\s*up|wipe|decommission|deprovision|trash|erase)\b|삭제|지워|지우|지울|없애|없앨|제거|날려|치워|정리해|폐기/,
   search:
-    /\b(?:find|search|look\s*up|lookup|compare|comparison|show|list|which|what(?:'s|\s+is|\s+are)?|recommend|suggest|options?|prices?|pricing|specs?|available|offers?|cheapest|fastest|best|top)\b|찾아|찾기|검색|비교|추천|알려|조회|보여|어디가|뭐가|어느|가격|스펙|사양|목록|리스트/,
+    /\b(?:find|search|look\s*up|lookup|compare|comparison|show|list|which|what(?:'s|\s+is|\s+are)?|recommend|suggest|options?|prices?|pricing|specs?|available|offers?|best|top)\b|찾아|찾기|검색|비교|추천|알려|조회|보여|어디가|뭐가|어느|가격|스펙|사양|목록|리스트/,
   estimate:
     /\bhow\s+much\b|\bcosts?\b|\bcost\s+me\b|\bestimate\b|\bquote\b|\bprice\s+(?:of|for)\b|\bwhat\s+would\b.*\bcost\b|\bbudget\s+for\b|얼마|비용|요금|견적|(?:돈|비용|요금)\s*(?:이|은)?\s*(?:들|드|나오|나올)/,
   cancelOperation:
@@ -146,9 +148,108 @@ function shortAnswer(lower: string): 'confirm' | 'reject' | undefined {
   return undefined;
 }
 
-/** An action the sentence forbids rather than asks for. */
-const NEGATED_ACTION =
-  /\b(?:don'?t|do\s+not|never|please\s+don'?t|no\s+need\s+to)\s+(?:\w+\s+){0,2}?(?:delete|remove|destroy|stop|suspend|terminate|kill|scale|run|execute|reboot|restart|deploy|create|install|tear|shut|touch)\b|(?:삭제|지우|지워|없애|중지|정지|종료|재부팅|재시작|꺼|끄|실행|배포|설치|만들|늘리|줄이)\S*\s*(?:하)?지\s*(?:마|말)/;
+/**
+ * An action the sentence forbids rather than asks for: "don't delete demo", "never stop gpu-lab",
+ * "don't build anything", "I don't want to pay for it", "만들지는 말고", "nginx는 설치하지 마".
+ */
+const NEGATED_ACTION_EN =
+  /\b(?:don'?t|do\s+not|never|please\s+don'?t|no\s+need\s+to)\s+(?:\w+\s+){0,2}?(?:delete|remove|destroy|stop|suspend|terminate|kill|scale|run|execute|reboot|restart|deploy|create|install|tear|shut|touch|build|make|launch|provision|spin|set\s+up|buy|start|spend|change|(?:want|need)\s+to)\b/g;
+const NEGATED_ACTION_KO =
+  /(?:삭제|지우|지워|없애|중지|정지|종료|재부팅|재시작|꺼|끄|실행|배포|설치|만들|만드|띄우|띄워|생성|구축|늘리|줄이|건드리|건드)\S*?\s*(?:하)?지\s*(?:는|도|만)?\s*(?:마|말)\S*|(?:만들|만드|배포|생성|띄우|띄울|설치)\S*\s*(?:필요\s*(?:는|가)?\s*없|안\s*해도)\S*/g;
+/** "don't want Azure", "don't need a GPU": the verb goes, so "want" asks for nothing and the object reads as excluded. */
+const NEGATED_WISH = /\b(?:don'?t|do\s+not|never)\s+(?:really\s+)?(want|need|like)\b(?!\s+to\b)/g;
+/** "I don't care which city", "어느 도시든 상관없어": no requirement, and no question either. */
+const INDIFFERENT =
+  /\b(?:i\s+)?(?:don'?t|do\s+not)\s+(?:really\s+)?care\s+(?:which|where|what|about)\b[^.,;!?]*|\b(?:any|whichever|whatever)\s+(?:city|region|zone|location|place|provider|cloud)\s+(?:is\s+)?(?:fine|ok|okay|works)\b|(?:어느|아무)\s*(?:도시|지역|리전|곳|나라|데|클라우드)(?:이)?(?:든지?|라도)\s*(?:상관\s*없\S*|괜찮\S*)?|어디(?:든지?|라도)\s*(?:상관\s*없\S*|괜찮\S*)?/g;
+/** "the fastest machine you can find", "the cheapest I can get": emphasis on a superlative, no search verb. */
+const SUPERLATIVE_TAIL =
+  /(?<=\b(?:cheapest|fastest|best|biggest|smallest|strongest|closest|nearest)\b(?:\s+[\w.-]+){0,4}?)\s+(?:that\s+|which\s+)?(?:you|i|we)\s+(?:can|could)\s+(?:possibly\s+)?(?:find|get|buy|rent)\b/g;
+/** Korean clauses end at punctuation or at a connective ending ("만들고", "띄워서", "있는데"). */
+const KOREAN_CLAUSE_END = /[.;!?,\n]|[가-힣](?:고|서|며|는데|지만|니까)\s/g;
+
+/**
+ * Sets aside what the sentence says not to do, so only what it asks for is read. English negation
+ * reaches to the end of its clause ("don't build anything, just tell me"); Korean, whose verbs come
+ * last, from the start of its clause ("GPU 서버는 만들지 말고"). Indifference ("I don't care which city")
+ * and a superlative's emphasis ("… you can find") go too. `forbids` says an action was forbidden.
+ */
+function setAsideNonRequests(prepared: PreparedText): { prepared: PreparedText; forbids: boolean } {
+  let { masked, lower } = prepared;
+  let forbids = false;
+  const drop = (start: number, end: number) => {
+    masked = blank(masked, start, end);
+    lower = blank(lower, start, end);
+  };
+  for (const match of lower.matchAll(NEGATED_ACTION_EN)) {
+    forbids = true;
+    const after = /[.;!?,\n]|\b(?:but|just|instead|only)\b/.exec(lower.slice(match.index + match[0].length));
+    drop(match.index, after === null ? lower.length : match.index + match[0].length + after.index);
+  }
+  for (const match of lower.matchAll(NEGATED_ACTION_KO)) {
+    forbids = true;
+    let start = 0;
+    for (const end of lower.slice(0, match.index).matchAll(KOREAN_CLAUSE_END))
+      start = end.index + end[0].length;
+    drop(start, match.index + match[0].length);
+  }
+  for (const match of lower.matchAll(NEGATED_WISH)) {
+    const verb = match[1] as string;
+    const at = match.index + match[0].length - verb.length;
+    drop(at, at + verb.length);
+  }
+  for (const match of lower.matchAll(INDIFFERENT)) drop(match.index, match.index + match[0].length);
+  for (const match of lower.matchAll(SUPERLATIVE_TAIL)) drop(match.index, match.index + match[0].length);
+  return { prepared: { ...prepared, masked, lower }, forbids };
+}
+
+/**
+ * A known MCI's name written as a name ("the gpu cluster", "gpu MCI에", "MCI nginx"): set aside from the
+ * entity readers, which would take "gpu" for hardware or "nginx" for an app, and put back for targets.
+ */
+function setAsideKnownNames(
+  prepared: PreparedText,
+  context: ConversationContext,
+): { prepared: PreparedText; names: { start: number; end: number }[] } {
+  let { masked, lower } = prepared;
+  const names: { start: number; end: number }[] = [];
+  for (const entry of context.knownMcis ?? []) {
+    const name = typeof entry === 'string' ? entry : entry.name;
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) continue;
+    const written = regex(
+      `(?<![\\w-])${name}(?=(?:[가-힣]{1,2})?\\s*(?:mcis?|clusters?|클러스터|인프라|deployment)(?![a-z]))|\\b(?:mci|cluster)\\s+(${name})(?![\\w-])`,
+      'g',
+    );
+    for (const match of lower.matchAll(written)) {
+      const start = match.index + (match[1] === undefined ? 0 : match[0].length - match[1].length);
+      names.push({ start, end: start + name.length });
+      masked = blank(masked, start, start + name.length);
+      lower = blank(lower, start, start + name.length);
+    }
+  }
+  return { prepared: { ...prepared, masked, lower }, names };
+}
+
+/** Whether what is left of a sentence still asks for something (after its negations were set aside). */
+function asksSomething(lower: string): boolean {
+  const cues: readonly Cue[] = [
+    'create',
+    'install',
+    'run',
+    'list',
+    'status',
+    'scale',
+    'suspend',
+    'resume',
+    'reboot',
+    'terminate',
+    'delete',
+    'search',
+    'estimate',
+    'listApps',
+    'help',
+  ];
+  return cues.some((cue) => cueAt(lower, cue) >= 0);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Commands
@@ -198,24 +299,33 @@ function findCommand(
       return { command, quoted: false, start, end: start + tail.length };
     return undefined;
   }
-  // Korean: the words before "실행/돌려", minus the target ("gpu-lab에서") and the object particle.
+  // Korean: the command is the run of Latin words just before "실행/돌려" ("web 전체 노드에서 free -m
+  // 실행해서"): back from the verb over "명령어를", then over words without Hangul, the last of which may
+  // carry an object particle ("uptime을"); the command starts at the first word that starts like one.
   const korean = /(실행|돌려|수행|돌리|명령\S*\s*(?:을|를)?\s*(?:날려|보내|쳐))/.exec(lower);
   if (korean === null) return undefined;
   const words = wordsOf(lower.slice(0, korean.index));
-  const kept = words.filter(
-    (word) =>
-      !/(?:에서|에게|에|한테)$/.test(word.text) &&
-      !/^(?:명령어?|커맨드|command|cmd|전체|모든|노드|서버)(?:를|을)?$/.test(word.text),
-  );
-  const first = kept[0];
-  const last = kept[kept.length - 1];
-  if (first === undefined || last === undefined) return undefined;
-  const command = prepared.masked
-    .slice(first.start, last.end)
-    .replace(/\s*(?:명령어?|커맨드)?\s*(?:을|를)$/, '')
-    .trim();
-  if (plausibleCommand(command, appNames, entities))
-    return { command, quoted: false, start: first.start, end: last.end };
+  let index = words.length - 1;
+  // "명령어를", and fillers between the command and its verb ("ps aux 좀 실행해봐").
+  while (
+    index >= 0 &&
+    /^(?:명령어?|커맨드|command|cmd|좀|한번|그냥|바로|다시|얼른)(?:를|을)?$/.test((words[index] as Word).text)
+  )
+    index -= 1;
+  const run: Word[] = [];
+  for (; index >= 0; index--) {
+    const word = words[index] as Word;
+    const bare = run.length === 0 ? word.text.replace(/(?<=[\x21-\x7e])(?:을|를)$/, '') : word.text;
+    if (/[가-힣]/.test(bare)) break;
+    run.unshift({ ...word, end: word.start + bare.length });
+  }
+  for (let start = 0; start < run.length; start++) {
+    const first = run[start] as Word;
+    const last = run[run.length - 1] as Word;
+    const command = prepared.masked.slice(first.start, last.end).trim();
+    if (plausibleCommand(command, appNames, entities))
+      return { command, quoted: false, start: first.start, end: last.end };
+  }
   return undefined;
 }
 
@@ -292,6 +402,14 @@ function resolveSentencePlaces(reading: Reading, providers: ProviderFilter): Loc
   let text = reading.prepared.masked;
   const name = reading.entities.name;
   if (name !== undefined) text = blank(text, name.start, name.end);
+  // A count is no place: "두 대만" is "only two machines", not Taiwan (대만), so a counter and the
+  // ending glued to it ("대만", "대씩", "개를") go before the place resolver reads the sentence.
+  for (const count of reading.entities.counts) {
+    let end = count.end;
+    if (/(?:대|개|노드)$/.test(reading.prepared.lower.slice(count.start, count.end)))
+      while (end < text.length && /[가-힣]/.test(text.charAt(end))) end += 1;
+    text = blank(text, count.start, end);
+  }
   const regions = reading.context.regions ?? catalogRegions();
   return placesIn(text, regions, providers);
 }
@@ -423,6 +541,22 @@ function budgetQuestion(
   return ask(reading, 'budget', { options, written: `${currency === 'USD' ? '$' : '₩'}${amount}` }, partial);
 }
 
+/**
+ * "the fastest 8-core machine", "8코어 중에 제일 빠른": ranked by performance, a plain vCPU number is the
+ * size class asked for, not a floor (else "fastest" picks the biggest machine there is).
+ */
+function sizeClass(
+  reading: Reading,
+  requirements: NodeRequirements,
+  preference: Preference | undefined,
+): void {
+  const vcpu = requirements.minVcpu;
+  if (preference !== 'performance' || !reading.entities.vcpuAsSize || vcpu === undefined) return;
+  if (requirements.maxVcpu !== undefined) return;
+  requirements.maxVcpu = vcpu;
+  reading.notes.push(`the fastest with ${vcpu} vCPU, not more`);
+}
+
 function buildDeploy(reading: Reading): Understanding {
   const { entities } = reading;
   const providers = providersOf(entities);
@@ -484,6 +618,7 @@ function buildDeploy(reading: Reading): Understanding {
   const budgetAsk = budgetQuestion(reading, partial);
   if (budgetAsk !== undefined) return budgetAsk;
   apps = dedupeApps(apps);
+  sizeClass(reading, requirements, entities.preference);
   const intent: DeployIntent = {
     kind: 'deploy',
     nodeCount,
@@ -512,6 +647,9 @@ function dedupeApps(apps: AppRequest[]): AppRequest[] {
   return [...byName.values()];
 }
 
+/** "the 3 cheapest", "5 fastest": how many results a search lists. */
+const RANKED = /\b(\d{1,2})\s+(?:cheapest|fastest|best|closest|nearest|least\s+expensive)\b/;
+
 function buildSearch(reading: Reading, base?: SearchSpecsIntent): Understanding {
   const { entities } = reading;
   const providers = providersOf(entities);
@@ -526,18 +664,26 @@ function buildSearch(reading: Reading, base?: SearchSpecsIntent): Understanding 
   const intent: SearchSpecsIntent = {
     kind: 'searchSpecs',
     requirements:
-      base === undefined ? entities.requirements : { ...base.requirements, ...entities.requirements },
+      base === undefined ? { ...entities.requirements } : { ...base.requirements, ...entities.requirements },
     placement: base !== undefined && placement.places.length === 0 ? base.placement : placement,
     providers: base !== undefined && entities.providerMentions === 0 ? base.providers : providers,
     sort: entities.preference ?? base?.sort ?? sort,
     spot: entities.spot || (base?.spot ?? false),
     notes: reading.notes.filter((note) => !note.startsWith('no count given')),
   };
+  sizeClass(reading, intent.requirements, entities.preference);
+  intent.notes = reading.notes.filter((note) => !note.startsWith('no count given'));
   if (base !== undefined) intent.notes.push('changes the last search');
   const budget = entities.budget ?? base?.budget;
   if (budget !== undefined) intent.budget = budget;
-  const limit = entities.limit ?? entities.counts.find((count) => !count.withNoun)?.value ?? base?.limit;
-  if (entities.limit !== undefined || base?.limit !== undefined) intent.limit = limit as number;
+  const ranked = RANKED.exec(reading.prepared.lower);
+  const limit =
+    entities.limit ??
+    (ranked === null ? undefined : Number(ranked[1])) ??
+    entities.counts.find((count) => !count.withNoun)?.value ??
+    base?.limit;
+  if (entities.limit !== undefined || ranked !== null || base?.limit !== undefined)
+    intent.limit = limit as number;
   const budgetAsk = budgetQuestion(reading, { kind: 'searchSpecs', requirements: intent.requirements });
   if (budgetAsk !== undefined) return budgetAsk;
   return done(reading, intent);
@@ -613,9 +759,13 @@ function revisePlan(reading: Reading, plan: DeployIntent): Understanding {
   const lower = prepared.lower;
   const replacing = /\b(?:instead|rather|switch|swap|replace|change)\b|대신|바꿔|바꾸|말고|변경/.test(lower);
 
-  // Counts: "make it 5" / "5대로" sets; "2 more" / "2대 추가" adds; "one fewer" removes.
+  // Counts: "make it 5" / "5대로" sets; "2 more" / "2대 추가" adds; "one fewer" removes; "double it" multiplies.
   const count = entities.counts.find((mention) => !mention.perPlace);
-  if (count !== undefined) {
+  const factor = scaleFactor(lower);
+  if (factor !== undefined) {
+    next.nodeCount = Math.max(1, Math.round(plan.nodeCount * factor));
+    revised.add('nodeCount');
+  } else if (count !== undefined) {
     const fewer = /\b(?:fewer|less|remove|minus)\b|줄여|빼|제거/.test(lower);
     next.nodeCount = count.more ? next.nodeCount + (fewer ? -count.value : count.value) : count.value;
     if (fewer && !count.more) next.nodeCount = Math.max(1, plan.nodeCount - count.value);
@@ -783,8 +933,19 @@ function lifecycleAction(rest: string): { action: ControlAction | 'delete'; at: 
 
 function buildLifecycle(reading: Reading, action: ControlAction | 'delete', text: string): Understanding {
   const destructive = action === 'delete' || action === 'terminate';
-  const found = target(reading, text, destructive);
+  // "turn it back on", "다시 켜줘": undoing or repeating a change is about the MCI last acted on.
+  const again = action === 'resume' || /\bagain\b|\bback\b|다시/.test(reading.prepared.lower);
+  const found = target(reading, text, destructive, [], !destructive && again);
   const node = reading.entities.node;
+  // "delete everything", "둘 다 전부 꺼줘": every MCI in one plan, which names each of them before it runs.
+  const every = knownNames(reading);
+  if (found.kind === 'all' && every.length > 1 && node === undefined) {
+    const targets = every.map((name) => ({ name, via: 'all' as const }));
+    const notes = [...reading.notes, `every MCI: ${every.join(', ')}`];
+    const first = targets[0] as McisTarget;
+    if (action === 'delete') return done(reading, { kind: 'delete', target: first, targets, notes });
+    return done(reading, { kind: 'control', action, target: first, targets, notes });
+  }
   const question = targetQuestion(
     reading,
     found,
@@ -801,29 +962,42 @@ function buildLifecycle(reading: Reading, action: ControlAction | 'delete', text
   return done(reading, intent);
 }
 
+/** Words that take nodes away: "remove 2", "drop one", "take a node out", "one too many", "하나 빼". */
+const REMOVING =
+  /\b(?:remove|drop|fewer|less|minus|too\s+many|take\s+(?:\S+\s+){0,3}?(?:out|off|away))\b|빼|제거/;
+
+/** "double it", "triple the workers", "halve it", "두 배로", "반으로 줄여": a factor on the current size. */
+function scaleFactor(lower: string): number | undefined {
+  if (/\bdouble\b|\btwice\s+as\s+(?:many|big|large)\b/.test(lower)) return 2;
+  if (/\btriple\b/.test(lower)) return 3;
+  if (/\bquadruple\b/.test(lower)) return 4;
+  if (/\bhalve\b|\bin\s+half\b|절반|(?<![가-힣])반\s*(?:으로|만)/.test(lower)) return 0.5;
+  const times = /(\d+)\s*(?:x|times)\s+as\s+(?:many|big|large)\b|(\d+)\s*배/.exec(lower);
+  return times === null ? undefined : Number(times[1] ?? times[2]);
+}
+
 function buildScale(reading: Reading, text: string): Understanding {
   const { entities, prepared } = reading;
   const lower = prepared.lower;
   const count = entities.counts.find((mention) => !mention.perPlace);
+  const factor = scaleFactor(lower);
+  const removing = REMOVING.test(lower);
   const down =
-    /\b(?:down|shrink|decrease|reduce|downsize|remove|fewer|less)\b|줄여|줄이|줄일|축소|감축|빼|제거/.test(
-      lower,
-    );
+    removing || /\b(?:down|shrink|decrease|reduce|downsize)\b|줄여|줄이|줄일|축소|감축/.test(lower);
   const up = /\b(?:up|grow|increase|expand|add|more|upsize)\b|늘려|늘리|늘릴|확장|증설|추가|더/.test(lower);
   const found = target(reading, text, false, [], true);
   const partial = { kind: 'scale' as const };
   const question = targetQuestion(reading, found, partial);
   if (question !== undefined || found.kind !== 'found') return question ?? ask(reading, 'target');
-  if (count === undefined) return ask(reading, 'scale', {}, { kind: 'scale', target: found.target });
-  let change: { to: number } | { by: number };
-  if (count.to) change = { to: count.value };
+  if (count === undefined && factor === undefined)
+    return ask(reading, 'scale', {}, { kind: 'scale', target: found.target });
+  let change: ScaleIntent['change'];
+  if (factor !== undefined) change = { factor };
+  else if (count === undefined) return ask(reading, 'scale', {}, { kind: 'scale', target: found.target });
+  else if (count.to) change = { to: count.value };
   else if (count.more || /\bby\s*$/.test(lower.slice(0, count.start)))
     change = { by: down ? -count.value : count.value };
-  else if (
-    down &&
-    /\b(?:remove|fewer|less)\b|빼|제거|줄여|줄이/.test(lower) &&
-    !/\bto\s*$/.test(lower.slice(0, count.start))
-  )
+  else if (down && (removing || /줄여|줄이/.test(lower)) && !/\bto\s*$/.test(lower.slice(0, count.start)))
     change = { by: -count.value };
   else if (up && /\badd\b|추가|더/.test(lower)) change = { by: count.value };
   else change = { to: count.value };
@@ -870,10 +1044,14 @@ function buildInstall(reading: Reading, text: string): Understanding {
  */
 export function understand(text: string, context: ConversationContext = {}): Understanding {
   const initial = prepareText(text);
-  const { prepared, injection } = setAsideInjection(initial);
+  const { prepared: obeyed, injection } = setAsideInjection(initial);
+  const { prepared: wanted, forbids } = setAsideNonRequests(obeyed);
+  const { prepared, names } = setAsideKnownNames(wanted, context);
   const language = prepared.language;
   const flags: Flags = { injection };
   const entities = extractEntities(prepared);
+  for (const { start, end } of names)
+    entities.rest = entities.rest.slice(0, start) + wanted.lower.slice(start, end) + entities.rest.slice(end);
   const reading: Reading = {
     prepared,
     entities,
@@ -887,15 +1065,15 @@ export function understand(text: string, context: ConversationContext = {}): Und
   const lower = prepared.lower;
   const rest = entities.rest;
 
+  // "don't delete demo", "demo 삭제하지 마": a forbidden action, with nothing else asked, is no request to act.
+  if (forbids && !asksSomething(lower))
+    return done(reading, { kind: 'reject', notes: [...reading.notes, 'the request says not to act'] });
+
   if (lower.trim().replace(/[.!?,~\s]/g, '') === '') return ask(reading, 'intent');
 
   // Short answers: "yes", "go ahead", "응", "아니", "취소".
   const answer = shortAnswer(lower);
   if (answer !== undefined) return done(reading, { kind: answer, notes: reading.notes });
-
-  // "don't delete demo", "demo 삭제하지 마": a forbidden action is no request to act.
-  if (NEGATED_ACTION.test(lower))
-    return done(reading, { kind: 'reject', notes: [...reading.notes, 'the request says not to act'] });
 
   // Operations.
   if (entities.operationId !== undefined || cueAt(lower, 'cancelOperation') >= 0) {
@@ -963,7 +1141,10 @@ export function understand(text: string, context: ConversationContext = {}): Und
   const scaleAt = cueAt(lower, 'scale');
   if (
     scaleAt >= 0 &&
-    /\bremove\s+\d|\d+\s*(?:대|개)\s*(?:빼|제거)/.test(lower) &&
+    /\b(?:remove|drop|take\s+(?:away|out|off))\s+\d|\btake\s+\d+\s+(?:\S+\s+)?(?:out|off|away)\b|\d+\s*(?:대|개|노드)?\s*(?:만|을|를)?\s*(?:빼|제거)/.test(
+      lower,
+    ) &&
+    entities.node === undefined &&
     context.pendingPlan === undefined
   )
     return buildScale(reading, rest);
@@ -1031,7 +1212,7 @@ export function understand(text: string, context: ConversationContext = {}): Und
   // A pending plan, changed by a follow-up.
   const pending = context.pendingPlan;
   if (pending !== undefined && cueAt(lower, 'estimate') < 0) {
-    const amending = cueAt(lower, 'amend') >= 0;
+    const amending = cueAt(lower, 'amend') >= 0 || scaleFactor(lower) !== undefined;
     if (amending || (!creating && planEntities(entities, false)) || (!creating && located()))
       return revisePlan(reading, pending);
   }
@@ -1066,7 +1247,8 @@ export function understand(text: string, context: ConversationContext = {}): Und
   }
 
   // Searching: a search word, or hardware/places said without a verb; "what about Tokyo?" redoes the last one.
-  const searchAt = cueAt(rest, 'search');
+  // "cheapest" alone is a preference ("cheapest T4 box, put vLLM on it"); "the 3 cheapest" ranks a list.
+  const searchAt = RANKED.test(lower) ? 0 : cueAt(rest, 'search');
   const namedPlaces = (): boolean => located();
   if (
     context.lastSearch !== undefined &&
