@@ -1247,7 +1247,14 @@ export class TencentDriver implements CloudDriver {
       throw new NotFoundError('vm', id, { provider: 'tencent', region, operation });
     }
     const vmBefore = this.toVms(region, [before])[0] as Vm;
-    if (operation === 'terminateVm' && vmBefore.status === 'Terminated') return vmBefore;
+    // Asking for the state the VM is in, or moving to, succeeds without a call: CVM would refuse
+    // it (UnsupportedOperation.InstanceStateRunning…), and retries of the engine ask twice.
+    const already: Partial<Record<typeof operation, VmStatus[]>> = {
+      suspendVm: ['Suspending', 'Suspended'],
+      resumeVm: ['Resuming', 'Running'],
+      terminateVm: ['Terminating', 'Terminated'],
+    };
+    if (already[operation]?.includes(vmBefore.status)) return vmBefore;
     const InstanceIds = [local];
     await this.run(
       operation,

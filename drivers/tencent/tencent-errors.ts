@@ -59,6 +59,10 @@ const RETRYABLE_CODES = new Set([
   'UnsupportedOperation.InstanceStateRebooting',
   'UnsupportedOperation.InstanceStateTerminating',
   'FailedOperation.InstanceOperationInProgress',
+  'UnsupportedOperation.InstanceStateIsolating',
+  'UnsupportedOperation.InstanceStateServiceLiveMigrate',
+  'InvalidInstanceState',
+  'MutexOperation.TaskRunning',
 ]);
 
 /** A network failure before Tencent answered: the SDK gives no code, only node-fetch's message. */

@@ -259,6 +259,30 @@ describe('TencentDriver at the wire', () => {
     expect(back.publicIp).not.toBe(running.publicIp);
   });
 
+  it('resuming a running VM or suspending a stopped one succeeds without asking CVM, which would refuse', async () => {
+    const driver = driverFor();
+    const { subnet, group, keyPair } = await network(driver, 'again');
+    const vm = await driver.createVm({
+      region,
+      name: 'again-vm',
+      specId: `tencent+${region}+S5.SMALL2`,
+      imageId,
+      subnetId: subnet.id,
+      securityGroupIds: [group.id],
+      keyPairId: keyPair.id,
+      tags,
+    });
+    expect((await driver.getVm(vm.id)).status).toBe('Running');
+    const starts = fake.requestsOf('StartInstances').length;
+    expect((await driver.resumeVm(vm.id)).status).toBe('Running');
+    expect(fake.requestsOf('StartInstances')).toHaveLength(starts);
+    await driver.suspendVm(vm.id);
+    expect((await driver.getVm(vm.id)).status).toBe('Suspended');
+    const stops = fake.requestsOf('StopInstances').length;
+    expect((await driver.suspendVm(vm.id)).status).toBe('Suspended');
+    expect(fake.requestsOf('StopInstances')).toHaveLength(stops);
+  });
+
   it('when Tencent refuses STOP_CHARGING for an instance, suspendVm stops it with KEEP_CHARGING', async () => {
     const driver = driverFor();
     const { subnet, group, keyPair } = await network(driver, 'keep');
