@@ -60,8 +60,19 @@ const EMPTY: Filters = {
 
 function queryOf(filters: Filters): string {
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value.trim() !== '') query.set(key, value.trim());
+  for (const [key, value] of Object.entries(filters))
+    if (value.trim() !== '' && value !== EMPTY[key as keyof Filters]) query.set(key, value.trim());
   return query.toString();
+}
+
+function filtersFrom(search: string): Filters {
+  const query = new URLSearchParams(search);
+  const filters = { ...EMPTY };
+  for (const key of Object.keys(EMPTY) as (keyof Filters)[]) {
+    const value = query.get(key);
+    if (value !== null) filters[key] = value.slice(0, 200);
+  }
+  return filters;
 }
 
 export default function CatalogPage() {
@@ -85,14 +96,22 @@ export default function CatalogPage() {
     }
   }, []);
 
-  // The cheapest specs anywhere, before any filter.
+  // Filters come from the address (/catalog?gpu=H100&near=Seoul, e.g. a link from the chat); with
+  // none, the cheapest specs anywhere.
   useEffect(() => {
-    void search(EMPTY);
+    const initial = filtersFrom(window.location.search);
+    setFilters(initial);
+    void search(initial);
   }, [search]);
 
+  const apply = (wanted: Filters) => {
+    const query = queryOf(wanted);
+    window.history.replaceState(null, '', query ? `?${query}` : window.location.pathname);
+    void search(wanted);
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void search(filters);
+    apply(filters);
   };
   const set = (key: keyof Filters) => (event: { target: { value: string } }) =>
     setFilters((current) => ({ ...current, [key]: event.target.value }));
@@ -233,7 +252,7 @@ export default function CatalogPage() {
             className="secondary"
             onClick={() => {
               setFilters(EMPTY);
-              void search(EMPTY);
+              apply(EMPTY);
             }}
           >
             {t('catalog.reset')}

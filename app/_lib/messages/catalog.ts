@@ -18,7 +18,7 @@ export const catalog = {
     'catalog.limit': 'Results',
     'catalog.search': 'Search',
     'catalog.reset': 'Clear',
-    'catalog.results': '{count} specs, cheapest first',
+    'catalog.results': 'Cheapest first: {count} found',
     'catalog.none': 'No spec matches. Loosen a filter (price, place, GPU model).',
     'catalog.spec': 'Spec',
     'catalog.region': 'Region',
