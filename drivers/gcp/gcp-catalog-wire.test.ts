@@ -112,7 +112,9 @@ describe('GCP machine-type prices from the Billing Catalog at the wire', () => {
   });
 
   it('creates an N1 + GPU spec as the N1 machine type with guestAccelerators, only in a zone that has the GPU', async () => {
-    const driver = driverWith('none');
+    // With prices on and the Billing Catalog failing: a create does not depend on it.
+    const driver = driverWith();
+    billing.failNext(403, 'PERMISSION_DENIED');
     const region = 'asia-northeast3';
     const tags = { 's2a:mci': 'gpu', 's2a:op': 'op-1', 's2a:owner': 'gpu-test' };
     const vNet = await driver.createVNet({ region, name: 'gpu-net', cidrBlock: '10.3.0.0/16', tags });
@@ -155,6 +157,15 @@ describe('GCP machine-type prices from the Billing Catalog at the wire', () => {
       scheduling: { onHostMaintenance: 'TERMINATE' },
     });
     expect((await driver.getVm(vm.id)).specId).toBe(`gcp+${region}+n1-standard-4-t4x1`);
+    await expect(
+      driver.createVm({
+        ...request,
+        name: 'gpu-vm-8',
+        specId: `gcp+${region}+n1-standard-4-t4x8`,
+        zone: 'asia-northeast3-b',
+      }),
+    ).rejects.toBeInstanceOf(InvalidRequestError);
+    billing.clearFailures();
   });
 
   it('prices spot from the Preemptible SKUs, null where one is missing', async () => {

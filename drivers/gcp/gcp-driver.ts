@@ -45,7 +45,7 @@ import {
   type S2aDescription,
   writeDescription,
 } from './convert-metadata.ts';
-import { n1GpuSpecs, parseN1GpuSpecName } from './convert-n1-gpu.ts';
+import { n1GpuAllowed, n1GpuSpecs, parseN1GpuSpecName } from './convert-n1-gpu.ts';
 import { isAnchorFirewall, ruleToFirewall, toSecurityGroup, toSubnet, toVNet } from './convert-network.ts';
 import { GCP_USERNAME, parseVmCspId, sshKeysMetadata, toVm, vmCspId } from './convert-vm.ts';
 import { failureFromOperation, mapComputeFailure, mapThrown, type NotFoundTarget } from './gcp-errors.ts';
@@ -988,11 +988,26 @@ export class GcpDriver implements CloudDriver {
     if (!machineType?.[0])
       throw new InvalidRequestError(`spec ${input.specId} is not offered in ${zone}`, context, specIssue);
     if (combination) {
-      const [offered] = await this.listSpecs({ region: input.region, names: [spec.local] });
-      if (!offered?.zones?.includes(zone))
-        throw new InvalidRequestError(`spec ${input.specId} is not offered in ${zone}`, context, [
-          `${specIssue[0]}${offered?.zones ? `; it is in ${offered.zones.join(', ')}` : ''}`,
-        ]);
+      // Asked of the zone directly: listing specs could need the Billing Catalog, which a create must not.
+      const accelerator = await this.call('createVm', input.region, (clients) =>
+        this.isNotFound(
+          clients.acceleratorTypes.get({
+            project: this.project,
+            zone,
+            acceleratorType: combination.acceleratorType,
+          }),
+        ),
+      );
+      const shape = {
+        vcpu: machineType[0].guestCpus ?? 0,
+        memoryGiB: (machineType[0].memoryMb ?? 0) / 1024,
+      };
+      if (
+        !accelerator?.[0] ||
+        combination.count > (accelerator[0].maximumCardsPerInstance ?? 0) ||
+        !n1GpuAllowed(combination.gpu, combination.count, shape, zone)
+      )
+        throw new InvalidRequestError(`spec ${input.specId} is not offered in ${zone}`, context, specIssue);
     }
     const { image, sourceImage } = await this.findImage(input.imageId);
     const specArch = /^(t2a|c4a|n4a)-/.test(spec.local) ? 'arm64' : 'x86_64';

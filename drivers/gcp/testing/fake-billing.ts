@@ -52,6 +52,10 @@ export class FakeBilling {
     this.failures.push({ status, statusText, message });
   }
 
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
   /** Requests for the SKUs of a service. */
   skuRequests(): RecordedBillingRequest[] {
     return this.requests.filter((request) => request.path.endsWith('/skus'));

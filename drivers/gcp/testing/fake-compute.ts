@@ -229,8 +229,15 @@ export class FakeCompute {
           );
         return this.page('compute#machineTypeList', types, context.query);
       }
-      if (parts[2] === 'acceleratorTypes')
-        return this.page('compute#acceleratorTypeList', this.acceleratorTypes(project, zone), context.query);
+      if (parts[2] === 'acceleratorTypes') {
+        const types = this.acceleratorTypes(project, zone);
+        if (parts[3])
+          return found(
+            types.find((type) => type.name === parts[3]),
+            `projects/${project}/zones/${zone}/acceleratorTypes/${parts[3]}`,
+          );
+        return this.page('compute#acceleratorTypeList', types, context.query);
+      }
       if (parts[2] === 'operations' && parts[3]) return this.operation(parts[3]);
       if (parts[2] === 'instances') return this.instanceRoute(context, zone, parts[3], parts[4], link);
     }
