@@ -339,6 +339,7 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the web app in a browser', (
         expect(await page.getByTestId('mic-status').textContent()).toMatch(/Listening/);
         await page.evaluate(`window.__speech.hear('서울에 VM', false)`);
         await expect.poll(() => page.getByTestId('interim-transcript').textContent()).toBe('서울에 VM');
+        await page.screenshot({ path: join(ARTIFACTS, 'voice-listening.png') });
       });
 
       await step('speech ends: the sentence is sent and planned', async () => {
@@ -464,6 +465,7 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the web app in a browser', (
         await expect
           .poll(() => page.getByTestId('mic-status').textContent())
           .toMatch(/no speech recognition .* no transcription model/);
+        await page.screenshot({ path: join(ARTIFACTS, 'voice-unavailable.png') });
         expect(await mic.getAttribute('aria-pressed')).toBe('false');
       });
 

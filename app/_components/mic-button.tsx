@@ -51,6 +51,8 @@ const NO_SPEECH_TIMEOUT_MS = 8_000;
 const MAX_RECORDING_MS = 60_000;
 /** Root-mean-square level of the signal above which someone is speaking. */
 const SPEECH_LEVEL = 0.02;
+/** How long an error or explanation stays under the mic. */
+const PROBLEM_SHOWN_MS = 12_000;
 const RECORDING_TYPES = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4', 'audio/webm'];
 
 const ConfigSchema = z.object({ transcription: z.boolean() }).loose();
@@ -119,6 +121,13 @@ export function MicButton({ onInterim, onFinal, disabled = false }: MicButtonPro
       finish.current?.(false);
     };
   }, []);
+
+  // An explanation stays long enough to read, then gets out of the way of the conversation.
+  useEffect(() => {
+    if (!problem) return;
+    const timer = setTimeout(() => setProblem(undefined), PROBLEM_SHOWN_MS);
+    return () => clearTimeout(timer);
+  }, [problem]);
 
   const startRecognition = useCallback(
     (Recognizer: RecognizerConstructor) => {

@@ -6,6 +6,8 @@ import { useSettings, type VoiceLanguage } from './settings.tsx';
 
 /** Chrome stops speaking one long utterance after ~15 s: longer replies go as several short ones. */
 const MAX_UTTERANCE_CHARACTERS = 220;
+/** The same text again within this window is a duplicate hand-over, not a new reply. */
+const REPEAT_WINDOW_MS = 2_000;
 
 /** Markdown as it would be read aloud: no code, no URLs, no markup characters. */
 export function stripMarkdown(markdown: string): string {
@@ -112,8 +114,8 @@ export function useSpokenReplies(): (text: string) => void {
   const { speakReplies, voiceLanguage } = useSettings();
   const settings = useRef({ speakReplies, voiceLanguage });
   settings.current = { speakReplies, voiceLanguage };
-  // The same reply rendered twice (strict mode, a re-render) is read once.
-  const lastSpoken = useRef<string | undefined>(undefined);
+  // The same reply handed over twice at once (strict mode, a re-render) is read once.
+  const lastSpoken = useRef<{ text: string; at: number } | undefined>(undefined);
 
   useEffect(() => {
     if (!speakReplies) stopSpeaking();
@@ -126,8 +128,11 @@ export function useSpokenReplies(): (text: string) => void {
   }, []);
 
   return useCallback((text: string) => {
-    if (!settings.current.speakReplies || !text.trim() || text === lastSpoken.current) return;
-    lastSpoken.current = text;
+    if (!settings.current.speakReplies || !text.trim()) return;
+    const now = Date.now();
+    const last = lastSpoken.current;
+    if (last && last.text === text && now - last.at < REPEAT_WINDOW_MS) return;
+    lastSpoken.current = { text, at: now };
     speak(text, languageOfText(text, settings.current.voiceLanguage));
   }, []);
 }
