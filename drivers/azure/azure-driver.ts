@@ -249,7 +249,11 @@ export class AzureDriver implements CloudDriver {
         }),
         pipeline,
       };
-    })();
+    })().catch((error: unknown) => {
+      // A failed load (a module, a credential setting) must not stick.
+      this.clientsLoading = undefined;
+      throw error;
+    });
     return this.clientsLoading;
   }
 

@@ -168,6 +168,17 @@ describe('ARM error mapping, row by row', () => {
     ).toBeUndefined();
   });
 
+  it('a long-running operation cut off by operationTimeoutMs is retryable: ARM may still finish it', () => {
+    const error = mapThrown(new DOMException('The operation timed out.', 'TimeoutError'), context);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.retryable).toBe(true);
+    const aborted = mapThrown(
+      Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }),
+      context,
+    );
+    expect(aborted.retryable).toBe(true);
+  });
+
   it('NotFoundError names the resource the call was about', () => {
     const error = mapThrown(restError(404, 'ResourceNotFound'), context, {
       kind: 'VM',

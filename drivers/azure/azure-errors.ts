@@ -244,6 +244,13 @@ export function mapThrown(error: unknown, context: ErrorContext, target?: NotFou
       },
     );
   }
+  if (name === 'AbortError' || name === 'TimeoutError') {
+    // operationTimeoutMs ran out while polling: ARM may still finish the operation.
+    return new ProviderError(`the operation did not finish in time and may still complete: ${text}`, {
+      retryable: true,
+      context: { ...context, providerCode: name },
+    });
+  }
   const failure = failureFromThrown(error);
   if (failure) return mapArmFailure(failure, context, target);
   return new ProviderError(text, {
