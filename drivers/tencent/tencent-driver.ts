@@ -103,6 +103,8 @@ const VPC_ENDPOINT = 'vpc.tencentcloudapi.com';
 const PAGE_SIZE = 100;
 /** System disks Tencent sells for Linux: 20 GiB to 1 TiB. */
 const ROOT_DISK_RANGE = { min: 20, max: 1024 };
+/** DescribeZones calls in flight while listing regions. */
+const ZONE_LOOKUPS_AT_ONCE = 5;
 /** RunInstances' UserData limit, in base64 bytes. */
 const MAX_USER_DATA_BYTES = 16 * 1024;
 
@@ -310,13 +312,26 @@ export class TencentDriver implements CloudDriver {
       const available = (answer.RegionSet ?? []).filter(
         (region) => region.Region && region.RegionState === 'AVAILABLE',
       );
-      const regions = await Promise.all(
-        available.map(async (region) => {
-          const code = region.Region as string;
-          const zones = await (await this.clientsFor(code)).cvm.DescribeZones();
-          return toRegion(code, region.RegionName, zones.ZoneSet ?? []);
-        }),
-      );
+      // A few regions at a time: DescribeZones allows 20 calls a second, and there are ~25 regions.
+      const regions: Region[] = [];
+      for (let start = 0; start < available.length; start += ZONE_LOOKUPS_AT_ONCE) {
+        const batch = available.slice(start, start + ZONE_LOOKUPS_AT_ONCE);
+        regions.push(
+          ...(await Promise.all(
+            batch.map(async (region) => {
+              const code = region.Region as string;
+              try {
+                const zones = await (await this.clientsFor(code)).cvm.DescribeZones();
+                return toRegion(code, region.RegionName, zones.ZoneSet ?? []);
+              } catch (error) {
+                // A region CVM lists but will not describe for this account still exists: no zones known.
+                if (tencentErrorCode(error) !== 'UnsupportedRegion') throw error;
+                return toRegion(code, region.RegionName, []);
+              }
+            }),
+          )),
+        );
+      }
       return regions.sort((left, right) => left.code.localeCompare(right.code));
     });
     // A failed load (throttled, no credentials) is not cached.

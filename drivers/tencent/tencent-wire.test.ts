@@ -85,6 +85,16 @@ describe('TencentDriver at the wire', () => {
     expect(request?.body).toMatchObject({ Offset: '0', Limit: '100' });
   });
 
+  it('listRegions keeps a region whose zones CVM will not describe (UnsupportedRegion), with no zones', async () => {
+    fake.failNext('DescribeZones', 'UnsupportedRegion');
+    const regions = await driverFor().listRegions();
+    expect(regions.map((entry) => entry.code)).toEqual(['ap-seoul', 'ap-singapore', 'ap-tokyo']);
+    expect(regions.filter((entry) => entry.zones.length === 0)).toHaveLength(1);
+    expect(
+      regions.find((entry) => entry.code === 'ap-singapore')?.zones.map((zone) => zone.code),
+    ).not.toContain('ap-singapore-1');
+  });
+
   it('a wrong secret key fails the fake signature check and is an AuthError naming where the keys came from', async () => {
     const driver = driverFor({ credentials: { secretId: FAKE_SECRET_ID, secretKey: 'not-the-key' } });
     const error = await driver.listKeyPairs({ region }).catch((caught: unknown) => caught);
