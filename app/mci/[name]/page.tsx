@@ -46,6 +46,17 @@ export default function MciPage() {
     (view) => (view?.transitional ? FAST_MS : SLOW_MS),
   );
 
+  // With S2A_READ_ONLY the tools refuse every change: no buttons that can only fail.
+  const [readOnly, setReadOnly] = useState(false);
+  useEffect(() => {
+    const controller = new AbortController();
+    fetch('/api/config', { signal: controller.signal })
+      .then((response) => (response.ok ? response.json() : undefined))
+      .then((config: { readOnly?: boolean } | undefined) => setReadOnly(config?.readOnly === true))
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, []);
+
   // Once a confirmed delete has run its course the MCI is gone: back to the list.
   useEffect(() => {
     if (status === 404 && started?.action === 'delete') router.push('/dashboard');
@@ -172,44 +183,46 @@ export default function MciPage() {
         </div>
       ) : null}
 
-      <section className="mci-actions" aria-label={t('mci.actions')}>
-        <button
-          type="button"
-          className="secondary"
-          disabled={actionsDisabled || !anyRunning}
-          onClick={() => void ask('suspend')}
-          data-testid="mci-action-suspend"
-        >
-          {t('mci.suspend')}
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          disabled={actionsDisabled || !anySuspended}
-          onClick={() => void ask('resume')}
-          data-testid="mci-action-resume"
-        >
-          {t('mci.resume')}
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          disabled={actionsDisabled || !anyRunning}
-          onClick={() => void ask('reboot')}
-          data-testid="mci-action-reboot"
-        >
-          {t('mci.reboot')}
-        </button>
-        <button
-          type="button"
-          className="danger"
-          disabled={actionsDisabled}
-          onClick={() => void ask('delete')}
-          data-testid="mci-action-delete"
-        >
-          {t('mci.delete')}
-        </button>
-      </section>
+      {readOnly ? null : (
+        <section className="mci-actions" aria-label={t('mci.actions')}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={actionsDisabled || !anyRunning}
+            onClick={() => void ask('suspend')}
+            data-testid="mci-action-suspend"
+          >
+            {t('mci.suspend')}
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={actionsDisabled || !anySuspended}
+            onClick={() => void ask('resume')}
+            data-testid="mci-action-resume"
+          >
+            {t('mci.resume')}
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={actionsDisabled || !anyRunning}
+            onClick={() => void ask('reboot')}
+            data-testid="mci-action-reboot"
+          >
+            {t('mci.reboot')}
+          </button>
+          <button
+            type="button"
+            className="danger"
+            disabled={actionsDisabled}
+            onClick={() => void ask('delete')}
+            data-testid="mci-action-delete"
+          >
+            {t('mci.delete')}
+          </button>
+        </section>
+      )}
 
       {review ? (
         <ConfirmCard
