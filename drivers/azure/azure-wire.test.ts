@@ -377,6 +377,21 @@ describe('azure connection settings', () => {
     await driver.close();
   });
 
+  it('a connection without a subscription fails at startup with an AuthError naming AZURE_SUBSCRIPTION_ID', async () => {
+    const { connectionsFromEnvironment } = await import('../../runtime/config.ts');
+    const { createDriver } = await import('../../runtime/drivers.ts');
+    const environment = { S2A_CONNECTIONS: '{"azure": {"driver": "azure"}}' };
+    const attempt = createDriver({
+      provider: 'azure',
+      connection: connectionsFromEnvironment(environment).azure,
+      store: undefined as never,
+      simConfig: undefined as never,
+      environment,
+    });
+    await expect(attempt).rejects.toBeInstanceOf(AuthError);
+    await expect(attempt).rejects.toThrow(/AZURE_SUBSCRIPTION_ID/);
+  });
+
   it('takes the subscription from the connection or AZURE_SUBSCRIPTION_ID, and a service principal secret from AZURE_CLIENT_SECRET', () => {
     expect(azureSettings({ driver: 'azure', subscriptionId: 's1' }, {})).toMatchObject({
       subscriptionId: 's1',

@@ -186,3 +186,20 @@ describe('ids, tags and catalog conversions', () => {
     expect(parseUrn('Canonical:ubuntu')).toBeUndefined();
   });
 });
+
+describe('loading', () => {
+  it('no driver module imports an Azure SDK at load time: they are imported when first used', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const directory = import.meta.dirname;
+    const sources = readdirSync(directory).filter(
+      (file) => file.endsWith('.ts') && !file.endsWith('.test.ts'),
+    );
+    expect(sources).toContain('azure-driver.ts');
+    for (const file of sources) {
+      const text = readFileSync(join(directory, file), 'utf8');
+      const valueImports = text.match(/^import (?!type )[^;]*from '@azure\/[^']+';/gm) ?? [];
+      expect(valueImports, file).toEqual([]);
+    }
+  });
+});
