@@ -42,6 +42,37 @@ describe('tencent connection', () => {
     expect((await runtime.driver('aws')).capabilities.driver).toBe('sim');
   });
 
+  it('an MCI on tencent is created, reached and deleted through the engine with nothing but the connection', async () => {
+    const fake = await FakeTencent.start();
+    cleanups.push(() => fake.close());
+    const { runtime } = await open({
+      region: 'ap-seoul',
+      endpoints: fake.endpoints,
+      credentials: { secretId: FAKE_SECRET_ID, secretKey: FAKE_SECRET_KEY },
+    });
+    const { engine } = await runtime.mci();
+    const created = await engine.createMci({
+      name: 'tencent-web',
+      nodeGroups: [{ name: 'web', specId: 'tencent+ap-seoul+S5.MEDIUM4', size: 2 }],
+      ports: [80],
+    });
+    expect((await engine.wait(created.operationId)).status).toBe('succeeded');
+    const mci = await engine.getMci('tencent-web');
+    expect(mci.status).toBe('Running:2 (R:2/2)');
+    expect(mci.nodes.every((node) => node.publicIp !== null)).toBe(true);
+    expect(fake.requestsOf('RunInstances')).toHaveLength(2);
+    const deleted = await engine.deleteMci('tencent-web');
+    expect((await engine.wait(deleted.operationId)).status).toBe('succeeded');
+    // Everything the engine made is gone (the fake holds nothing else).
+    const driver = await runtime.driver('tencent');
+    const region = { region: 'ap-seoul' };
+    expect(await driver.listVms(region)).toEqual([]);
+    expect(await driver.listKeyPairs(region)).toEqual([]);
+    expect(await driver.listSecurityGroups(region)).toEqual([]);
+    expect(await driver.listSubnets(region)).toEqual([]);
+    expect(await driver.listVNets(region)).toEqual([]);
+  });
+
   it('a tencent connection without usable credentials opens, and its calls are AuthErrors naming the file to fix', async () => {
     const { runtime } = await open({ credentialsFile: join(tmpdir(), 's2a-missing', 'credentials') });
     const driver = await runtime.driver('tencent');
