@@ -479,6 +479,16 @@ describe('an MCI through its life', () => {
     const list = await succeed('listMCIs', {});
     expect(list.structured.mcis).toEqual([]);
   });
+
+  it('a new MCI under the name of a deleted one shows only its own operations', async () => {
+    await createMci(name, 1);
+    const shown = await succeed('getMCI', { name });
+    const kinds = (shown.structured.recentOperations as { kind: string }[]).map(
+      (operation) => operation.kind,
+    );
+    expect(kinds).toEqual(['create']);
+    await succeed('deleteMCI', { name, confirm: true, wait: true });
+  });
 });
 
 describe('scaleMCI with a new group', () => {

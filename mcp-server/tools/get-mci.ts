@@ -154,7 +154,9 @@ export const getMci = defineTool({
       startedAt: task.startedAt,
       finishedAt: task.finishedAt ?? null,
     }));
+    // A name can be reused after a delete: work that ended before this MCI existed was another's.
     const recentOperations = [...operations, ...tasks]
+      .filter((operation) => operation.finishedAt === null || operation.finishedAt >= view.createdAt)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
       .slice(0, RECENT_OPERATIONS);
     const hourly = round(pricePerHour);
