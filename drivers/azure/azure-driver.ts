@@ -440,8 +440,9 @@ export class AzureDriver implements CloudDriver {
 
   async listSpecs(query: unknown = {}): Promise<Spec[]> {
     const input = parseRequest(SpecQuerySchema, query, this.context('listSpecs'));
-    const specs: Spec[] = [];
-    for (const region of await this.catalogRegions(input.region)) specs.push(...(await this.specsOf(region)));
+    const specs = (
+      await inBatches(await this.catalogRegions(input.region), (region) => this.specsOf(region))
+    ).flat();
     return input.names ? specs.filter((spec) => input.names?.includes(spec.name)) : specs;
   }
 
@@ -497,9 +498,9 @@ export class AzureDriver implements CloudDriver {
 
   async listImages(query: unknown = {}): Promise<Image[]> {
     const input = parseRequest(ImageQuerySchema, query, this.context('listImages'));
-    const images: Image[] = [];
-    for (const region of await this.catalogRegions(input.region))
-      images.push(...(await this.imagesOf(region)));
+    const images = (
+      await inBatches(await this.catalogRegions(input.region), (region) => this.imagesOf(region))
+    ).flat();
     return images.filter(
       (image) => (!input.os || image.os === input.os) && (!input.arch || image.arch === input.arch),
     );
@@ -1497,6 +1498,15 @@ async function orUndefined<T>(promise: Promise<T>): Promise<T | undefined> {
 /** Deletes of what is gone succeed. */
 async function ignoreNotFound(promise: Promise<unknown>): Promise<void> {
   await orUndefined(promise);
+}
+
+/** Regions a few at a time: every region at once would trip ARM's read limits and the Retail Prices API's. */
+async function inBatches<T>(regions: readonly string[], work: (region: string) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let index = 0; index < regions.length; index += 4) {
+    results.push(...(await Promise.all(regions.slice(index, index + 4).map(work))));
+  }
+  return results;
 }
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

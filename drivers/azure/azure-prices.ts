@@ -3,8 +3,8 @@ import { get } from 'node:https';
 import { ProviderError } from '../spec/index.ts';
 import { type RetailPriceItem, RetailPriceItemSchema, RetailPricePageSchema } from './convert-catalog.ts';
 
-/** Pages followed at most: one region's VM meters fill about 10 pages of 1000. */
-const MAX_PAGES = 60;
+/** Pages followed at most: a large region's VM meters fill about 60 pages of 100. */
+const MAX_PAGES = 150;
 
 function getJson(url: string, ca: string | undefined): Promise<unknown> {
   return new Promise((resolve, reject) => {

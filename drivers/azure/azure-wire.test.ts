@@ -96,6 +96,23 @@ describe('AzureDriver on the wire', () => {
     expect(pricePages[0]?.query.$filter).toContain(`armRegionName eq '${region}'`);
   });
 
+  it("covers every region without a region filter, or the connection's regions when it lists some", async () => {
+    const everywhere = await driver.listSpecs({ names: ['Standard_B2s'] });
+    expect(everywhere.map((spec) => spec.id)).toEqual([
+      'azure+koreacentral+Standard_B2s',
+      'azure+westus+Standard_B2s',
+    ]);
+    expect(everywhere[1]).toMatchObject({ pricePerHour: 0.052 });
+    expect(everywhere[1]?.zones).toBeUndefined();
+    const limited = new AzureDriver({ ...base, regions: ['westus'] });
+    try {
+      const regions = new Set((await limited.listImages()).map((image) => image.region));
+      expect([...regions]).toEqual(['westus']);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('lists the newest marketplace version of each Ubuntu and Debian offer', async () => {
     const images = await driver.listImages({ region, os: 'ubuntu', arch: 'x86_64' });
     expect(images.map((image) => image.cspImageId).sort()).toEqual([
