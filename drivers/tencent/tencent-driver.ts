@@ -1101,7 +1101,7 @@ export class TencentDriver implements CloudDriver {
     });
     if (!instanceId)
       throw mapTencentError(new Error('RunInstances answered without an instance id'), context);
-    const [instance] = await this.describeRaw('createVm', request.region, { InstanceIds: [instanceId] });
+    const instance = await this.describeOne('createVm', request.region, instanceId);
     if (instance) return this.toVms(request.region, [instance])[0] as Vm;
     // RunInstances is asynchronous: the instance may not be listed yet. Answer what was asked for.
     const id = resourceId('tencent', request.region, instanceId);
@@ -1171,6 +1171,26 @@ export class TencentDriver implements CloudDriver {
     );
   }
 
+  /**
+   * One instance, or undefined when CVM does not know it: an empty InstanceSet or an
+   * InvalidInstanceId.NotFound/Malformed, which callers answer from tombstones or as NotFound.
+   */
+  private async describeOne(operation: DriverOperation, region: string, instanceId: string) {
+    try {
+      const id = resourceId('tencent', region, instanceId);
+      const [instance] = await this.describeRaw(
+        operation,
+        region,
+        { InstanceIds: [instanceId] },
+        { kind: 'vm', id },
+      );
+      return instance;
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+  }
+
   /** The tombstone of a VM CVM no longer lists, marked gone from now on; undefined when there is none. */
   private async fromTombstone(id: string): Promise<Vm | undefined> {
     const tombstone = await this.state.tombstone(id);
@@ -1184,7 +1204,7 @@ export class TencentDriver implements CloudDriver {
 
   async getVm(id: string): Promise<Vm> {
     const { region, local } = this.parse(id, 'vm', 'getVm');
-    const [instance] = await this.describeRaw('getVm', region, { InstanceIds: [local] }, { kind: 'vm', id });
+    const instance = await this.describeOne('getVm', region, local);
     if (instance) return this.toVms(region, [instance])[0] as Vm;
     const terminated = await this.fromTombstone(id);
     if (terminated) return terminated;
@@ -1254,7 +1274,7 @@ export class TencentDriver implements CloudDriver {
     id: string,
   ): Promise<Vm> {
     const { region, local } = this.parse(id, 'vm', operation);
-    const [before] = await this.describeRaw(operation, region, { InstanceIds: [local] }, { kind: 'vm', id });
+    const before = await this.describeOne(operation, region, local);
     if (!before) {
       // Terminating what is already gone succeeds (the contract's idempotent delete).
       const terminated = operation === 'terminateVm' ? await this.fromTombstone(id) : undefined;
@@ -1291,7 +1311,7 @@ export class TencentDriver implements CloudDriver {
     if (operation === 'terminateVm') {
       await this.state.putTombstone({ vm: { ...vmBefore, status: 'Terminating' }, requestedAt: this.now() });
     }
-    const [after] = await this.describeRaw(operation, region, { InstanceIds: [local] }, { kind: 'vm', id });
+    const after = await this.describeOne(operation, region, local);
     if (after) return this.toVms(region, [after])[0] as Vm;
     const terminated = operation === 'terminateVm' ? await this.fromTombstone(id) : undefined;
     if (terminated) return terminated;

@@ -361,6 +361,9 @@ describe('TencentDriver at the wire', () => {
         (await restarted.listVms({ ...filter, includeTerminated: true })).map((entry) => entry.id),
       ).toEqual([vm.id]);
       expect((await restarted.terminateVm(vm.id)).status).toBe('Terminated');
+      // CVM may answer a forgotten instance with InvalidInstanceId.NotFound instead of an empty set.
+      fake.failNext('DescribeInstances', 'InvalidInstanceId.NotFound');
+      expect((await restarted.getVm(vm.id)).status).toBe('Terminated');
     } finally {
       await store.close();
     }
