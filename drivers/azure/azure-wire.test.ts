@@ -297,6 +297,26 @@ describe('AzureDriver on the wire', () => {
     expect(gone.status).toBe('Terminated');
   });
 
+  it('the same idempotency key with another request, or a name already taken, is an InvalidRequestError', async () => {
+    const request = { region, name: 'idem-net', cidrBlock: '10.3.0.0/16', tags, idempotencyKey: 'idem-1' };
+    const first = await driver.createVNet(request);
+    expect((await driver.createVNet(request)).id).toBe(first.id);
+    await expect(driver.createVNet({ ...request, cidrBlock: '10.4.0.0/16' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      issues: [expect.stringMatching(/^idempotencyKey/)],
+    });
+    // ARM's PUT would update the existing network in place: the driver refuses instead.
+    await expect(driver.createVNet({ ...request, idempotencyKey: undefined })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      issues: [expect.stringMatching(/^name: idem-net is taken/)],
+    });
+    const put = fake.requests.filter(
+      (entry) => entry.method === 'PUT' && entry.path.endsWith('/virtualNetworks/idem-net'),
+    );
+    expect(put).toHaveLength(1);
+    await driver.deleteVNet(first.id);
+  });
+
   it('a 429 becomes a ThrottledError carrying Retry-After when SDK retries are off', async () => {
     fake.failNext('GET', /\/virtualNetworks$/, {
       status: 429,
