@@ -587,7 +587,12 @@ export class FakeArm {
       ],
     };
     const { failure: _failure, statusTime: _time, ...visible } = properties;
-    return this.toJson({ ...resource, properties: visible }, withView ? { instanceView } : {});
+    // ARM never returns customData: it is write-only.
+    const { customData: _customData, ...osProfile } = (visible.osProfile ?? {}) as Json;
+    return this.toJson(
+      { ...resource, properties: { ...visible, osProfile } },
+      withView ? { instanceView } : {},
+    );
   }
 
   private subnetsOf(network: Resource): Json[] {
