@@ -20,7 +20,7 @@ import {
   VmWaitError,
   waitForVmStatus,
 } from '../drivers/spec/index.ts';
-import { generateEd25519KeyPair } from '../drivers/spec/ssh-keys.ts';
+import { generateKeyPairFor } from '../drivers/spec/ssh-keys.ts';
 import type { Repository, Store } from '../store/types.ts';
 import { MciError } from './errors.ts';
 import { errorRecord, Journal, newOperationId } from './journal.ts';
@@ -1081,7 +1081,7 @@ export class MciEngine {
               ).id;
             },
             async () => {
-              const generated = generateEd25519KeyPair(`s2a-${name}`);
+              const generated = generateKeyPairFor(driver.capabilities.sshKeyTypes, `s2a-${name}`);
               await this.keyVault.put(keyName, generated.privateKey);
               return { publicKey: generated.publicKey, keyName };
             },

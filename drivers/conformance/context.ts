@@ -24,6 +24,7 @@ import {
   type VNet,
   VNetSchema,
 } from '../spec/index.ts';
+import { generateKeyPairFor } from '../spec/ssh-keys.ts';
 import { waitForVmStatus } from '../spec/wait.ts';
 import {
   type DriverErrorClass,
@@ -34,7 +35,7 @@ import {
 } from './assertions.ts';
 import type { ConformanceHarness } from './harness.ts';
 import { withRetry } from './retry.ts';
-import { generateOpenSshEd25519PublicKey, openSshFingerprint, openSshKeyBody } from './ssh-key.ts';
+import { openSshFingerprint, openSshKeyBody } from './ssh-key.ts';
 import { ResourceTracker } from './tracker.ts';
 
 export interface ConformanceTiming {
@@ -297,7 +298,7 @@ export class ConformanceContext {
   vmKeyPairRequest(name: string, tags: Tags): CreateKeyPairRequest {
     const request: CreateKeyPairRequest = { region: this.harness.region, name, tags };
     if (this.capabilities.keyPairImport.supported) {
-      request.publicKey = generateOpenSshEd25519PublicKey(`${name}@conformance`);
+      request.publicKey = generateKeyPairFor(this.capabilities.sshKeyTypes, `${name}@conformance`).publicKey;
     }
     return request;
   }

@@ -3,4 +3,4 @@ export { describeDriverConformance } from './conformance.ts';
 export type { ConformanceHarness, ConformanceOptions, Provocation, ProvokeHook } from './harness.ts';
 export { PROVOCATIONS } from './harness.ts';
 export { eventually, type RetryOptions, withRetry } from './retry.ts';
-export { generateOpenSshEd25519PublicKey, openSshFingerprint } from './ssh-key.ts';
+export { openSshFingerprint } from './ssh-key.ts';

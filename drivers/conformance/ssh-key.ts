@@ -8,15 +8,6 @@ function sshString(value: string | Buffer): Buffer {
   return Buffer.concat([length, bytes]);
 }
 
-/** A fresh ed25519 public key in OpenSSH form: `ssh-ed25519 AAAA… comment`. */
-export function generateOpenSshEd25519PublicKey(comment: string): string {
-  const { publicKey } = generateKeyPairSync('ed25519');
-  const jwk = publicKey.export({ format: 'jwk' });
-  if (typeof jwk.x !== 'string') throw new Error('node:crypto returned an ed25519 JWK without "x"');
-  const blob = Buffer.concat([sshString('ssh-ed25519'), sshString(Buffer.from(jwk.x, 'base64url'))]);
-  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
-}
-
 /** `type base64` of an OpenSSH public key, without the comment (providers may drop or change it). */
 export function openSshKeyBody(publicKey: string): string {
   return publicKey.trim().split(/\s+/).slice(0, 2).join(' ');

@@ -342,6 +342,11 @@ export const DriverCapabilitiesSchema = z.object({
   reboot: CapabilitySchema,
   keyPairImport: CapabilitySchema,
   keyPairGenerate: CapabilitySchema,
+  sshKeyTypes: z
+    .array(z.enum(['ed25519', 'rsa']))
+    .min(1)
+    .optional()
+    .describe('Public key types key-pair import accepts; omitted = ed25519 and rsa'),
   securityGroupEgress: CapabilitySchema,
   spot: CapabilitySchema,
   gpu: CapabilitySchema,

@@ -14,8 +14,10 @@ function wrap(text: string, width: number): string {
   return lines.join('\n');
 }
 
+export type SshKeyType = 'ed25519' | 'rsa';
+
 export interface GeneratedKeyPair {
-  /** `ssh-ed25519 AAAA… comment` */
+  /** `ssh-ed25519 AAAA… comment` (or `ssh-rsa …`) */
   publicKey: string;
   /** OpenSSH private key format (what ssh-keygen writes), unencrypted. */
   privateKey: string;
@@ -63,4 +65,40 @@ export function generateEd25519KeyPair(comment: string): GeneratedKeyPair {
     privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\n${wrap(body.toString('base64'), 70)}\n-----END OPENSSH PRIVATE KEY-----\n`,
     fingerprint: fingerprintOf(openSshPublic),
   };
+}
+
+/** SSH mpint: big-endian, with a leading zero byte when the high bit is set (it is positive). */
+function mpint(value: Buffer): Buffer {
+  let bytes = value;
+  while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
+  return sshString((bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+}
+
+/** A 2048-bit RSA pair: `ssh-rsa AAAA… comment` and a PKCS#1 PEM private key OpenSSH and ssh2 read. */
+export function generateRsaKeyPair(comment: string): GeneratedKeyPair {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = publicKey.export({ format: 'jwk' });
+  if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string')
+    throw new Error('node:crypto returned an RSA JWK without n or e');
+  const blob = Buffer.concat([
+    sshString('ssh-rsa'),
+    mpint(Buffer.from(jwk.e, 'base64url')),
+    mpint(Buffer.from(jwk.n, 'base64url')),
+  ]);
+  const openSshPublic = `ssh-rsa ${blob.toString('base64')} ${comment}`;
+  return {
+    publicKey: openSshPublic,
+    privateKey: privateKey.export({ format: 'pem', type: 'pkcs1' }).toString(),
+    fingerprint: fingerprintOf(openSshPublic),
+  };
+}
+
+/** A key pair of the type a provider takes: ed25519 where allowed, RSA where only that is documented. */
+export function generateKeyPairFor(
+  accepted: readonly SshKeyType[] | undefined,
+  comment: string,
+): GeneratedKeyPair {
+  return accepted && !accepted.includes('ed25519')
+    ? generateRsaKeyPair(comment)
+    : generateEd25519KeyPair(comment);
 }

@@ -20,6 +20,8 @@ export const TENCENT_CAPABILITIES: DriverCapabilities = {
     reason:
       'ImportKeyPair; Tencent documents OpenSSH RSA public keys, so a region may refuse other key types',
   },
+  // The engine generates RSA keys for Tencent because of this.
+  sshKeyTypes: ['rsa'],
   keyPairGenerate: {
     supported: true,
     reason:

@@ -51,6 +51,7 @@ import {
   type VmStatus,
   type VNet,
 } from '../spec/index.ts';
+import { generateRsaKeyPair } from '../spec/ssh-keys.ts';
 import { loginUserFor, toImage, toRegion, toSpecs } from './convert-catalog.ts';
 import {
   ALLOW_ALL_EGRESS,
@@ -87,7 +88,6 @@ import {
   TencentConnectionSchema,
 } from './tencent-config.ts';
 import { mapTencentError, type ResourceHint, tencentErrorCode } from './tencent-errors.ts';
-import { generateRsaKeyPair } from './tencent-keys.ts';
 import { TencentState } from './tencent-state.ts';
 
 type CvmModule = typeof import('tencentcloud-sdk-nodejs-cvm');

@@ -13,11 +13,11 @@ import {
   type Spec,
   ThrottledError,
 } from '../../spec/index.ts';
+import { generateKeyPairFor } from '../../spec/ssh-keys.ts';
 import { expectRules, expectWellFormedDriverError } from '../assertions.ts';
 import { type ConformanceContext, type Fixture, GROUP_TAG, SSH_RULE } from '../context.ts';
 import type { Provocation } from '../harness.ts';
 import { withRetry } from '../retry.ts';
-import { generateOpenSshEd25519PublicKey } from '../ssh-key.ts';
 
 export function registerErrorTests(suite: ConformanceContext): void {
   const group = 'errors';
@@ -82,7 +82,7 @@ export function registerErrorTests(suite: ConformanceContext): void {
               region,
               name: suite.name('untagged-key'),
               ...(suite.capabilities.keyPairImport.supported
-                ? { publicKey: generateOpenSshEd25519PublicKey('untagged') }
+                ? { publicKey: generateKeyPairFor(suite.capabilities.sshKeyTypes, 'untagged').publicKey }
                 : {}),
               tags,
             }),

@@ -17,10 +17,10 @@ import {
   type VNet,
   VNetSchema,
 } from '../../spec/index.ts';
+import { generateKeyPairFor } from '../../spec/ssh-keys.ts';
 import { cidrContains, expectIds, expectRules, expectTags, expectValid } from '../assertions.ts';
 import { type ConformanceContext, HTTP_RULE, ROLE_TAG, SSH_RULE } from '../context.ts';
 import { eventually, withRetry } from '../retry.ts';
-import { generateOpenSshEd25519PublicKey } from '../ssh-key.ts';
 
 /** What the lifecycle steps hand to each other; a missing entry means its step failed. */
 interface LifecycleState {
@@ -202,11 +202,11 @@ export function registerLifecycleTests(suite: ConformanceContext): void {
       expect(item).not.toHaveProperty('privateKey');
     });
 
-    it('createKeyPair imports a given ed25519 public key and reports its SHA256 fingerprint', async (context) => {
+    it('createKeyPair imports a given public key (ed25519, or RSA where only that is taken) and reports its SHA256 fingerprint', async (context) => {
       const { keyPairImport } = suite.capabilities;
       if (!keyPairImport.supported)
         return context.skip(`key pair import unsupported: ${keyPairImport.reason}`);
-      const publicKey = generateOpenSshEd25519PublicKey('lifecycle@conformance');
+      const publicKey = generateKeyPairFor(suite.capabilities.sshKeyTypes, 'lifecycle@conformance').publicKey;
       const created = await suite.createKeyPair({
         region: suite.harness.region,
         name: suite.name('lc-key-imported'),

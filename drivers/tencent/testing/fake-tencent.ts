@@ -639,8 +639,9 @@ export class FakeTencent {
     if (body.ProjectId !== 0)
       throw new TencentFault('InvalidProjectId.NotFound', `project ${String(body.ProjectId)}`);
     const publicKey = text(body.PublicKey).trim();
-    if (!/^(ssh-rsa|ssh-ed25519) [A-Za-z0-9+/=]+( .*)?$/.test(publicKey)) {
-      throw new TencentFault('InvalidPublicKey.Malformed', 'the public key is not in OpenSSH format');
+    // ImportKeyPair documents "OpenSSH RSA format": other key types are refused here.
+    if (!/^ssh-rsa [A-Za-z0-9+/=]+( .*)?$/.test(publicKey)) {
+      throw new TencentFault('InvalidPublicKey.Malformed', 'the public key is not in OpenSSH RSA format');
     }
     const body64 = publicKey.split(/\s+/)[1];
     if ([...state.keys.values()].some((key) => key.publicKey.split(/\s+/)[1] === body64)) {

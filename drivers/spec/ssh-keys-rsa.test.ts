@@ -1,7 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf } from '../spec/ssh-keys.ts';
-import { generateRsaKeyPair } from './tencent-keys.ts';
+import { fingerprintOf, generateKeyPairFor, generateRsaKeyPair } from './ssh-keys.ts';
 
 /** Reads the SSH wire strings of a public key blob. */
 function sshStrings(blob: Buffer): Buffer[] {
@@ -29,5 +28,13 @@ describe('generated RSA key pairs', () => {
     expect(modulus?.[0]).toBe(0);
     expect(modulus?.subarray(1).toString('base64url')).toBe(jwk.n);
     expect(pair.fingerprint).toBe(fingerprintOf(pair.publicKey));
+  });
+
+  it.each([
+    [undefined, 'ssh-ed25519'],
+    [['ed25519', 'rsa'] as const, 'ssh-ed25519'],
+    [['rsa'] as const, 'ssh-rsa'],
+  ])('a provider accepting %j gets a %s key', (accepted, type) => {
+    expect(generateKeyPairFor(accepted, 'k').publicKey.split(' ')[0]).toBe(type);
   });
 });
