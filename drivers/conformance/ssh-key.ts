@@ -1,12 +1,4 @@
-import { createHash, generateKeyPairSync } from 'node:crypto';
-
-/** Encodes a string or bytes the way the SSH wire format does: 4-byte big-endian length, then bytes. */
-function sshString(value: string | Buffer): Buffer {
-  const bytes = typeof value === 'string' ? Buffer.from(value) : value;
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-}
+import { createHash } from 'node:crypto';
 
 /** `type base64` of an OpenSSH public key, without the comment (providers may drop or change it). */
 export function openSshKeyBody(publicKey: string): string {
