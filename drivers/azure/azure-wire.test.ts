@@ -221,6 +221,20 @@ describe('AzureDriver on the wire', () => {
     ).toBe(true);
   });
 
+  it('lists VMs whole even when a statusOnly list answers with instance views alone', async () => {
+    const id = `azure+${region}+s2a-web-${region}/wire-vm`;
+    const full = await driver.listVms({ region, tags });
+    fake.trimStatusOnly = true;
+    try {
+      const fromTrimmed = await driver.listVms({ region, tags });
+      expect(fromTrimmed).toEqual(full);
+      expect(fromTrimmed.map((vm) => vm.id)).toEqual([id]);
+      expect(fromTrimmed[0]).toMatchObject({ specId: `azure+${region}+Standard_B2s`, status: 'Running' });
+    } finally {
+      fake.trimStatusOnly = false;
+    }
+  });
+
   it('suspends by deallocating and resumes by starting, returning as soon as Azure accepted', async () => {
     const id = `azure+${region}+s2a-web-${region}/wire-vm`;
     const suspending = await driver.suspendVm(id);

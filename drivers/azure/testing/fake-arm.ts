@@ -80,6 +80,11 @@ export class FakeArm {
   readonly requests: RecordedRequest[] = [];
   /** How long an accepted operation takes. */
   transitionMs: number;
+  /**
+   * Answer `statusOnly=true` VM lists with the instance view alone, no model: the references do
+   * not say how much of the model those answers carry, so the driver must cope with either.
+   */
+  trimStatusOnly = false;
   private server: Server | undefined;
   private port = 0;
   private caCertificate = '';
@@ -418,7 +423,18 @@ export class FakeArm {
   private listBySubscription(type: string, { url, response }: RouteContext): Handled {
     const items = [...this.resources.values()]
       .filter((resource) => resource.type.toLowerCase() === type.toLowerCase())
-      .map((resource) => this.view(resource, url));
+      .map((resource) => this.view(resource, url))
+      .map((item) =>
+        this.trimStatusOnly && url.searchParams.get('statusOnly') === 'true'
+          ? {
+              id: item.id,
+              name: item.name,
+              type: item.type,
+              location: item.location,
+              properties: { instanceView: (item.properties as Json).instanceView },
+            }
+          : item,
+      );
     return this.send(response, 200, this.page(url, items));
   }
 
