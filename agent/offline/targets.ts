@@ -33,7 +33,7 @@ const NOT_NAMES = new Set(
   hello thanks thank go ahead let lets let's want need like am turn shut power bring take bump cut trim wake bounce
   nuke wipe kill boot halt hibernate unpause cycle details detail info information health healthy doing going
   running alive ready working cost costing much many does have has had there anything something
-  double triple quadruple halve half twice times both`.split(/\s+/),
+  double triple quadruple halve half twice times both actually maybe instead rather really`.split(/\s+/),
 );
 
 const PRONOUN =

@@ -770,6 +770,35 @@ const ENGLISH_CASES: readonly Case[] = [
   ['turn it back on', { kind: 'control', action: 'resume', target: { name: 'demo' } }, withMcis],
   ['start it up again', { kind: 'control', action: 'resume', target: { name: 'demo' } }, withMcis],
   ['100k vCPU box in Virginia', { kind: 'searchSpecs', requirements: { minVcpu: 100000 } }],
+  // --- held out: requests phrased as wishes and questions ("could I get", "I'd like")
+  [
+    'could I get a pair of 4 vCPU machines in Ireland',
+    { kind: 'deploy', nodeCount: 2, requirements: { minVcpu: 4 }, places: ['Ireland'] },
+  ],
+  ["I'd like a GPU box in Seoul", { kind: 'deploy', nodeCount: 1, requirements: { gpu: { count: 1 } } }],
+  ['hey, can we get 2 GPU VMs in Seoul', { kind: 'deploy', nodeCount: 2 }],
+  [
+    "what's the damage for 5 t3.large in Ohio for a month?",
+    { kind: 'estimateCost', nodeCount: 5, period: 'month' },
+  ],
+  // --- held out: listings asked the way people ask
+  ["show me everything I've got running", { kind: 'listMcis' }, withMcis],
+  ['how many servers do I have right now', { kind: 'listMcis' }, withMcis],
+  ['give me a rundown of my stuff', { kind: 'listMcis' }, withMcis],
+  ['what am I paying for right now?', { kind: 'listMcis' }, withMcis],
+  ['add 2 more to demo', { kind: 'scale', target: { name: 'demo' }, change: { by: 2 } }, withMcis],
+  // --- held out: a known program named as the means of a check runs it
+  [
+    'check gpu usage on gpu-lab with nvidia-smi',
+    { kind: 'runCommand', target: { name: 'gpu-lab' }, command: 'nvidia-smi', quoted: false },
+    withMcis,
+  ],
+  [
+    'see memory on demo using free -h',
+    { kind: 'runCommand', target: { name: 'demo' }, command: 'free -h' },
+    withMcis,
+  ],
+  ['actually, make it 5', { kind: 'scale', target: { name: 'demo' }, change: { to: 5 } }, withLast],
 ];
 
 describe('understand: English', () => {

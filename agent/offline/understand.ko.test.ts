@@ -531,6 +531,22 @@ const KOREAN_CASES: readonly Case[] = [
     { kind: 'mciStatus', target: { name: 'gpu' } },
     () => ({ knownMcis: ['gpu', 'nginx'] }),
   ],
+  // --- 확인 수단으로 쓴 명령은 실행 요청이다; 이름과 대수를 함께 쓴 "3대로 맞춰줘"
+  [
+    'gpu-lab에서 nvidia-smi로 GPU 상태 확인해줘',
+    { kind: 'runCommand', target: { name: 'gpu-lab' }, command: 'nvidia-smi' },
+    withMcis,
+  ],
+  [
+    'demo 3대로 맞춰줘',
+    { kind: 'scale', target: { name: 'demo', via: 'named' }, change: { to: 3 } },
+    withMcisNoLast,
+  ],
+  ['analytics 5대로 해줘', { kind: 'scale', target: { name: 'analytics' }, change: { to: 5 } }, withMcis],
+  [
+    '시간당 500원 이하 VM 서울에',
+    { kind: 'searchSpecs', places: ['Seoul'], budget: { currency: 'KRW', per: 'hour' } },
+  ],
 ];
 
 describe('understand: Korean', () => {

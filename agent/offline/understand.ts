@@ -39,14 +39,14 @@ import { catalogRegions } from './vocabulary.ts';
 
 const CUES = {
   create:
-    /\b(?:deploy|create|launch|spin(?:ning)?\s*(?:up|me)|provision|set\s*up|setup|stand\s*up|bring\s*up|fire\s*up|boot\s*up|start\s*up|build|make\s+(?:me\s+)?(?:a|an|\d)|set\s+(?:me|us)\s+up|hook\s+(?:me|us)\s+up|get\s+(?:\S+\s+){1,5}?(?:running|up|going|online)|(?:give|get)\s+(?:me|us)(?!\s+(?:the\s+|a\s+|an\s+)?(?:details?|status|info|information|list|prices?|overview|summary|costs?|quote|estimate|rundown))|i\s+need|i\s+want|we\s+need|need|want|allocate|rent|host|deployment\s+of)\b|만들|생성|띄워|띄우|띄어|띄울|배포|구축|프로비저닝|세팅|셋업|구성해|준비해|필요해|필요함|필요한데|(?<!지)원해|만드|(?<!다시\s*)올려\s*줘|(?<!다시\s*)올려봐|(?<!다시\s*)올리고/,
+    /\b(?:deploy|create|launch|spin(?:ning)?\s*(?:up|me)|provision|set\s*up|setup|stand\s*up|bring\s*up|fire\s*up|boot\s*up|start\s*up|build|make\s+(?:me\s+)?(?:a|an|\d)|set\s+(?:me|us)\s+up|hook\s+(?:me|us)\s+up|get\s+(?:\S+\s+){1,5}?(?:running|up|going|online)|(?:^|[.,;!?])\s*(?:so\s+|hey\s+|hi\s+|ok\s+)?(?:can|could|may)\s+(?:i|we)\s+(?:get|have|grab)|i(?:'d|\s+would)\s+like|(?:give|get)\s+(?:me|us)(?!\s+(?:the\s+|a\s+|an\s+)?(?:details?|status|info|information|list|prices?|overview|summary|costs?|quote|estimate|rundown))|i\s+need|i\s+want|we\s+need|need|want|allocate|rent|host|deployment\s+of)\b|만들|생성|띄워|띄우|띄어|띄울|배포|구축|프로비저닝|세팅|셋업|구성해|준비해|필요해|필요함|필요한데|(?<!지)원해|만드|(?<!다시\s*)올려\s*줘|(?<!다시\s*)올려봐|(?<!다시\s*)올리고/,
   install: /\b(?:install|put|add|deploy|set\s*up|get)\b|설치|깔아|깔고|깔기|올려|추가|붙여|붙이/,
   run: /\b(?:run|execute|exec)\b|실행|돌려|수행|돌리|명령\S*\s*(?:을|를)?\s*(?:날려|보내|쳐)/,
-  list: /(?:내|우리|제)\s*(?:인프라|mci|클러스터|서버|vm)|\b(?:anything|something)\s+running\b|\bwhat(?:'s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|\s+are)\s+(?:\w+\s+)?running\b|\bwhat\s+do\s+(?:i|we)\s+have\b|\b(?:list|show|display|what|which|see|view|get)\b.*\b(?:mcis|clusters|infras?|deployments|vms|servers|instances|nodes|mci)\b|\bmy\s+(?:mcis|clusters|vms|servers|instances|deployments|infra)\b|\bmcis\b|목록|리스트|뭐\s*(?:가\s*)?있|뭐\s*(?:가\s*)?(?:돌아가|실행\s*중|떠\s*있|켜져)|뭐뭐|어떤\s*(?:mci|클러스터|서버|vm).*있|전부\s*보여|다\s*보여|현황/,
+  list: /(?:내|우리|제)\s*(?:인프라|mci|클러스터|서버|vm)|\b(?:anything|something)\s+running\b|\bwhat(?:'s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|\s+are)\s+(?:\w+\s+)?running\b|\bwhat\s+do\s+(?:i|we)\s+have\b|\b(?:everything|all)\s+(?:that\s+)?(?:i|we)(?:'ve|\s+have)?\s+(?:got\s+)?(?:running|up|deployed|out\s+there)\b|\bwhat\s+am\s+i\s+(?:paying|being\s+billed|billed)\s+for\b|\brundown\b|\bmy\s+(?:stuff|things|resources|machines|boxes)\b|\b(?:list|show|display|what|which|see|view|get|how\s+many)\b.*\b(?:mcis|clusters|infras?|deployments|vms|servers|instances|nodes|mci)\b|\bmy\s+(?:mcis|clusters|vms|servers|instances|deployments|infra)\b|\bmcis\b|목록|리스트|뭐\s*(?:가\s*)?있|뭐\s*(?:가\s*)?(?:돌아가|실행\s*중|떠\s*있|켜져)|뭐뭐|어떤\s*(?:mci|클러스터|서버|vm).*있|전부\s*보여|다\s*보여|현황/,
   status:
     /\b(?:status|state|health|healthy|how\s+is|how's|hows|how\s+are|check\s+on|details?|describe|info|information|up\s+and\s+running|is\s+\S+\s+(?:running|up|ok|alive|ready)|show\s+me|show|look\s+at|get)\b|상태|어때|괜찮|문제\s*없|정상이|멀쩡|어떻게\s*(?:돼|되|됐)|확인|정보|상세|살아\s*있|잘\s*돌아|보여/,
   scale:
-    /\b(?:scale|scaling|resize|grow|shrink|increase|decrease|reduce|expand|downsize|upsize|bump)\b|\b(?:up|down)\s+to\s+\d|\b(?:take|bring|set|size|cut|trim)\b.*\bto\s+\d+(?:\s+(?:nodes?|vms?|servers?|instances?|machines?))?\s*[.!?]*\s*$|\badd\s+\d+(?:\s+more)?\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|\b(?:remove|drop|take\s+(?:away|out|off))\s+\d+\b(?!\s*(?:%|gb|gib|vcpus?|cores?|gpus?))|\btake\s+\d+\s+(?:\S+\s+)?(?:out|off|away)\b|\b(?:double|triple|quadruple|halve)\b|\bcut\s+(?:\S+\s+)?in\s+half\b|\b(?:twice|\d+\s*(?:x|times))\s+as\s+(?:many|big|large)\b|\d+\s*배|(?:절반|반)\s*(?:으로|만)|늘려|늘리|늘릴|키워|키우|키울|줄여|줄이|줄일|스케일|확장|축소|증설|감축|\d+\s*(?:대|개|노드)?\s*(?:만|을|를)?\s*(?:더|추가|빼|제거)/,
+    /\b(?:scale|scaling|resize|grow|shrink|increase|decrease|reduce|expand|downsize|upsize|bump)\b|\b(?:up|down)\s+to\s+\d|\b(?:take|bring|set|size|cut|trim)\b.*\bto\s+\d+(?:\s+(?:nodes?|vms?|servers?|instances?|machines?))?\s*[.!?]*\s*$|\badd\s+\d+\s+(?:more\b|(?:to|into)\s)|\badd\s+\d+(?:\s+more)?\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|\b(?:remove|drop|take\s+(?:away|out|off))\s+\d+\b(?!\s*(?:%|gb|gib|vcpus?|cores?|gpus?))|\btake\s+\d+\s+(?:\S+\s+)?(?:out|off|away)\b|\b(?:double|triple|quadruple|halve)\b|\bcut\s+(?:\S+\s+)?in\s+half\b|\b(?:twice|\d+\s*(?:x|times))\s+as\s+(?:many|big|large)\b|\d+\s*배|(?:절반|반)\s*(?:으로|만)|늘려|늘리|늘릴|키워|키우|키울|줄여|줄이|줄일|스케일|확장|축소|증설|감축|\d+\s*(?:대|개|노드)?\s*(?:만|을|를)?\s*(?:더|추가|빼|제거)/,
   suspend:
     /\b(?:suspend|stop|pause|shut\s*down|shutdown|power\s*off|turn\s*off|halt|hibernate|park|freeze)\b|\bput\s+(?:\S+\s+){0,3}?on\s+(?:hold|ice|pause)\b|\btake\s+(?:\S+\s+){0,3}?offline\b|쉬게\s*(?:해|하)|재워|잠재워|\b(?:turn|shut|power)\s+(?:\S+\s+){1,2}?(?:off|down)\b|중지|정지|멈춰|멈추|일시\s*정지|꺼\s*줘|꺼줘|끄고|꺼\s*놔|꺼놔|끄기|꺼|셧다운|스톱/,
   resume:
@@ -59,7 +59,7 @@ const CUES = {
   search:
     /\b(?:find|search|look\s*up|lookup|compare|comparison|show|list|which|what(?:'s|\s+is|\s+are)?|recommend|suggest|options?|prices?|pricing|specs?|available|offers?|best|top)\b|찾아|찾기|검색|비교|추천|알려|조회|보여|어디가|뭐가|어느|가격|스펙|사양|목록|리스트/,
   estimate:
-    /\bhow\s+much\b|\bcosts?\b|\bcost\s+me\b|\bestimate\b|\bquote\b|\bprice\s+(?:of|for)\b|\bwhat\s+would\b.*\bcost\b|\bbudget\s+for\b|얼마|비용|요금|견적|(?:돈|비용|요금)\s*(?:이|은)?\s*(?:들|드|나오|나올)/,
+    /\bhow\s+much\b|\bwhat'?s\s+the\s+damage\b|\bcosts?\b|\bcost\s+me\b|\bestimate\b|\bquote\b|\bprice\s+(?:of|for)\b|\bwhat\s+would\b.*\bcost\b|\bbudget\s+for\b|얼마|비용|요금|견적|(?:돈|비용|요금)\s*(?:이|은)?\s*(?:들|드|나오|나올)/,
   cancelOperation:
     /\bcancel\s+(?:the\s+|that\s+|this\s+)?(?:operation|op|deployment|creation|job|task|install(?:ation)?|scal(?:e|ing)|request)\b|\babort\s+(?:the\s+)?(?:operation|deployment|creation|job|task)\b|\bstop\s+(?:the\s+)?(?:operation|creation|deployment|installation)\b|(?:작업|생성|배포|설치|오퍼레이션|진행\s*중인\s*(?:작업|거))\s*(?:을|를)?\s*(?:취소|중단|멈춰)/,
   operationStatus:
@@ -285,7 +285,7 @@ function findCommand(
   if (quote !== undefined && quote.text !== '') {
     return { command: quote.text, quoted: true, start: quote.start, end: quote.end };
   }
-  if (runAt < 0) return undefined;
+  if (runAt < 0) return checkedWith(prepared);
   // English: the words after "run", up to the target ("run df -h on demo").
   const english = /\b(?:run|execute|exec)\s+(?:the\s+)?(?:command\s+|cmd\s+)?(.+)$/.exec(lower);
   if (english !== null && english.index === runAt) {
@@ -327,6 +327,22 @@ function findCommand(
       return { command, quoted: false, start: first.start, end: last.end };
   }
   return undefined;
+}
+
+/** "check gpu usage on gpu-lab with nvidia-smi", "nvidia-smi로 GPU 상태 확인해줘": a known program as the means of a check. */
+const CHECK_WITH_EN =
+  /\b(?:check|see|look|inspect|verify|show)\b.*?\b(?:with|using|via|by\s+running)\s+([a-z][\w.-]*(?:\s+-{1,2}[\w=-]+)*)/;
+const CHECK_WITH_KO =
+  /(?<![\w.-])([a-z][\w.-]*(?:\s+-{1,2}[\w=-]+)*)\s*(?:로|으로)\s.*(?:확인|봐|보여|체크|알려)/;
+
+function checkedWith(prepared: PreparedText): CommandFound | undefined {
+  const match = CHECK_WITH_EN.exec(prepared.lower) ?? CHECK_WITH_KO.exec(prepared.lower);
+  const written = match?.[1];
+  if (match === null || written === undefined) return undefined;
+  if (!KNOWN_COMMANDS.has(written.split(/\s+/)[0] as string)) return undefined;
+  const start = match.index + match[0].indexOf(written);
+  const command = prepared.masked.slice(start, start + written.length);
+  return { command, quoted: false, start, end: start + written.length };
 }
 
 /** An unquoted command must start like one: a known program, a path, or a word with flags after it. */
@@ -1103,7 +1119,8 @@ export function understand(text: string, context: ConversationContext = {}): Und
   const backtickAsked =
     prepared.quotes.some((quote) => quote.backtick) &&
     /\b(?:check|with|using|try|do|show)\b|확인|으로|로\s/.test(lower);
-  if (runAt >= 0 || backtickAsked) {
+  const checkWith = runAt < 0 && (CHECK_WITH_EN.test(lower) || CHECK_WITH_KO.test(lower));
+  if (runAt >= 0 || backtickAsked || checkWith) {
     const command = findCommand(prepared, entities, appNames);
     if (command !== undefined) {
       let targetText = blank(rest, command.start, command.end);
@@ -1299,18 +1316,21 @@ export function understand(text: string, context: ConversationContext = {}): Und
     });
 
   // Follow-ups without a pending plan: "make it 5" scales the last MCI; "what about Tokyo?" redoes the search.
-  if (
-    /\bmake\s+it\b|(?:대|개)\s*(?:로|으로)\s*(?:해|바꿔|맞춰)/.test(lower) &&
-    entities.counts.length > 0 &&
-    context.lastMciName !== undefined
-  ) {
-    const count = entities.counts[0] as CountMention;
-    return done(reading, {
-      kind: 'scale',
-      target: { name: context.lastMciName, via: 'context' },
-      change: { to: count.value },
-      notes: reading.notes,
-    });
+  if (/\bmake\s+it\b|(?:대|개)\s*(?:로|으로)\s*(?:해|바꿔|맞춰)/.test(lower) && entities.counts.length > 0) {
+    // "demo 3대로 맞춰줘" names its MCI; "actually, make it 5" means the last one.
+    const found = target(reading, rest, false, [], true);
+    const named = found.kind === 'found' && found.target.via === 'named' ? found.target : undefined;
+    const last = context.lastMciName;
+    const mci = named ?? (last === undefined ? undefined : { name: last, via: 'context' as const });
+    if (mci !== undefined) {
+      const count = entities.counts[0] as CountMention;
+      return done(reading, {
+        kind: 'scale',
+        target: mci,
+        change: { to: count.value },
+        notes: reading.notes,
+      });
+    }
   }
   if (context.lastSearch !== undefined && (planEntities(entities, false) || namedPlaces()))
     return buildSearch(reading, context.lastSearch);
@@ -1319,7 +1339,12 @@ export function understand(text: string, context: ConversationContext = {}): Und
   if (countsNodes && (hardware || namedPlaces() || entities.apps.length > 0 || entities.providerMentions > 0))
     return buildDeploy(reading);
   if (entities.apps.length > 0 && (hardware || namedPlaces())) return buildDeploy(reading);
-  if (hardware || (namedPlaces() && (entities.preference !== undefined || entities.providerMentions > 0)))
+  // "시간당 500원 이하 VM 서울에": a place with a preference, a provider or a budget is worth a search.
+  if (
+    hardware ||
+    (namedPlaces() &&
+      (entities.preference !== undefined || entities.providerMentions > 0 || entities.budget !== undefined))
+  )
     return buildSearch(reading);
   if (
     cueAt(lower, 'amend') >= 0 &&
