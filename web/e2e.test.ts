@@ -389,6 +389,19 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the web app in a browser', (
         await expect.poll(() => mic.getAttribute('aria-pressed')).toBe('false');
       });
 
+      await step('a network failure mid-sentence is explained and sends nothing', async () => {
+        const sent = await page.getByTestId('user-message').count();
+        await mic.click();
+        await page.evaluate(`window.__speech.hear('서울에', false)`);
+        await expect.poll(() => page.getByTestId('interim-transcript').count()).toBe(1);
+        await page.evaluate(`window.__speech.fail('network')`);
+        await expect
+          .poll(() => page.getByTestId('mic-status').textContent())
+          .toMatch(/Speech recognition needs the network/);
+        await expect.poll(() => page.getByTestId('interim-transcript').count()).toBe(0);
+        expect(await page.getByTestId('user-message').count()).toBe(sent);
+      });
+
       expect(unexpectedProblems()).toEqual([]);
     },
     STEP_TIMEOUT_MS * 5,

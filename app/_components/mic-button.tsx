@@ -156,6 +156,8 @@ export function MicButton({ onInterim, onFinal, disabled = false }: MicButtonPro
         finish.current = undefined;
         setPhase('idle');
         if (send && heard) callbacks.current.onFinal(heard);
+        // Words heard before an error are not a request: they leave the input.
+        else if (heard) callbacks.current.onInterim('');
       };
       finish.current = (sendHeard) => {
         send = sendHeard;
