@@ -131,6 +131,8 @@ describe.skipIf(!HAVE_CHROMIUM && !process.env.CI)('the web app in a browser', (
     // In CI a missing browser is a broken machine, not a reason to skip.
     if (!HAVE_CHROMIUM) throw new Error(MISSING_CHROMIUM);
     mkdirSync(ARTIFACTS, { recursive: true });
+    // A failure picture from an earlier run would pass for this run's.
+    rmSync(join(ARTIFACTS, 'failure.png'), { force: true });
     await buildWhenNeeded(Date.now() + BUILD_TIMEOUT_MS - 60_000);
     home = mkdtempSync(join(tmpdir(), 's2a-e2e-'));
     transcription = await startFakeTranscription();
