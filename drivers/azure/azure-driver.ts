@@ -661,7 +661,7 @@ export class AzureDriver implements CloudDriver {
       const existing = network.subnets ?? [];
       if (input.idempotencyKey) {
         for (const subnet of existing) {
-          const record = await this.state.subnet(
+          const record = await this.state.subnets.get(
             resourceId('azure', vNet.region, `${vNet.cspId}/${subnet.name}`),
           );
           if (record?.idempotencyKey !== input.idempotencyKey) continue;
@@ -691,7 +691,7 @@ export class AzureDriver implements CloudDriver {
         createdAt: new Date(this.now()).toISOString(),
         ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey, requestHash: hash } : {}),
       };
-      await this.state.putSubnet(record);
+      await this.state.subnets.put(record.id, record);
       return this.converted(toSubnet(created, vNet, record), 'createSubnet');
     });
   }
@@ -711,7 +711,7 @@ export class AzureDriver implements CloudDriver {
   async getSubnet(id: string): Promise<Subnet> {
     const { parsed, local, network, vNet } = await this.subnetParts(id, 'getSubnet');
     const subnet = network?.subnets?.find((candidate) => candidate.name === local.name);
-    const converted = subnet && vNet ? toSubnet(subnet, vNet, await this.state.subnet(id)) : undefined;
+    const converted = subnet && vNet ? toSubnet(subnet, vNet, await this.state.subnets.get(id)) : undefined;
     if (!converted) throw new NotFoundError('subnet', id, this.context('getSubnet', parsed.region));
     return converted;
   }
@@ -742,7 +742,7 @@ export class AzureDriver implements CloudDriver {
       if (input.vNetId && vNet.id !== input.vNetId) continue;
       for (const subnet of network.subnets ?? []) {
         const id = resourceId('azure', vNet.region, `${vNet.cspId}/${subnet.name}`);
-        const converted = toSubnet(subnet, vNet, await this.state.subnet(id));
+        const converted = toSubnet(subnet, vNet, await this.state.subnets.get(id));
         if (converted && matchesTags(converted.tags, input.tags)) subnets.push(converted);
       }
     }
@@ -765,7 +765,7 @@ export class AzureDriver implements CloudDriver {
         ),
       );
     }
-    await this.state.deleteSubnet(id);
+    await this.state.subnets.delete(id);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1157,7 +1157,7 @@ export class AzureDriver implements CloudDriver {
         throw this.alreadyExists('virtual machine', input.name, group, 'createVm');
       }
       await this.ensureResourceGroup(clients, group, input.region, mci);
-      await this.state.deleteTombstone(id);
+      await this.state.tombstones.delete(id);
       try {
         await clients.compute.virtualMachines
           .createOrUpdate(group, input.name, parameters, this.lroOptions())
@@ -1184,7 +1184,7 @@ export class AzureDriver implements CloudDriver {
         const converted = toVm(vm, {});
         if (converted) {
           const requestedAt = new Date(this.now()).toISOString();
-          await this.state.putTombstone({
+          await this.state.tombstones.put({
             vm: { ...converted, status: 'Terminating', statusSince: requestedAt },
             requestedAt,
           });
@@ -1233,7 +1233,7 @@ export class AzureDriver implements CloudDriver {
     id: string,
     lists?: { nics: Map<string, NetworkInterface>; ips: Map<string, PublicIPAddress> },
   ): Promise<Vm> {
-    const tombstone = await this.state.tombstone(id);
+    const tombstone = await this.state.tombstones.get(id);
     const converted = toVm(vm, await this.networkOf(clients, vm, lists), {
       deleting: tombstone !== undefined,
     });
@@ -1248,16 +1248,14 @@ export class AzureDriver implements CloudDriver {
 
   /** A deleted VM from its tombstone, Terminated from the first time it was seen gone. */
   private async terminated(id: string, operation: DriverOperation): Promise<Vm> {
-    const tombstone = await this.state.tombstone(id);
-    if (!tombstone) throw new NotFoundError('VM', id, this.context(operation));
-    if (!tombstone.goneAt) {
-      tombstone.goneAt = new Date(this.now()).toISOString();
-      await this.state.putTombstone(tombstone);
+    const terminated = await this.state.tombstones.terminated(id, this.now());
+    if (!terminated) throw new NotFoundError('VM', id, this.context(operation));
+    if (terminated.firstSeenGone) {
       // Its NIC, IP and disk went with it: the group may be empty now.
-      const group = parseGroupedCspId(tombstone.vm.cspId)?.resourceGroup;
+      const group = parseGroupedCspId(terminated.vm.cspId)?.resourceGroup;
       if (group) await this.releaseResourceGroup(group);
     }
-    return { ...tombstone.vm, status: 'Terminated', statusSince: tombstone.goneAt, publicIp: null };
+    return terminated.vm;
   }
 
   /** The VM behind an id, or undefined when Azure no longer has it. */
@@ -1307,7 +1305,7 @@ export class AzureDriver implements CloudDriver {
       return converted;
     });
     const seen = new Set(vms.map((vm) => vm.id));
-    for (const tombstone of await this.state.tombstones(this.now())) {
+    for (const tombstone of await this.state.tombstones.live(this.now())) {
       if (!seen.has(tombstone.vm.id)) vms.push(await this.terminated(tombstone.vm.id, 'listVms'));
     }
     const showTerminated = input.includeTerminated || (input.statuses?.includes('Terminated') ?? false);
@@ -1386,8 +1384,8 @@ export class AzureDriver implements CloudDriver {
           statusSince: requestedAt,
           publicIp: null,
         };
-        if (!(await this.state.tombstone(id)))
-          await this.state.putTombstone({ vm: terminating, requestedAt });
+        if (!(await this.state.tombstones.get(id)))
+          await this.state.tombstones.put({ vm: terminating, requestedAt });
         await ignoreNotFound(
           clients.compute.virtualMachines.delete(found.resourceGroup, found.name).submitted(),
         );

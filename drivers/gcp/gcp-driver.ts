@@ -865,7 +865,7 @@ export class GcpDriver implements CloudDriver {
     const input = parseRequest(CreateKeyPairRequestSchema, request, this.context('createKeyPair'));
     await this.region(input.region, 'createKeyPair');
     const hash = requestHash(input);
-    const existing = await this.state.keyPairs();
+    const existing = await this.state.keyPairs.list();
     if (input.idempotencyKey) {
       const earlier = existing.find((keyPair) => keyPair.idempotencyKey === input.idempotencyKey);
       if (earlier)
@@ -898,7 +898,7 @@ export class GcpDriver implements CloudDriver {
       publicKey,
       fingerprint: fingerprintOf(publicKey),
     };
-    await this.state.putKeyPair({
+    await this.state.keyPairs.put(keyPair.id, {
       ...keyPair,
       ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey, requestHash: hash } : {}),
     });
@@ -907,14 +907,14 @@ export class GcpDriver implements CloudDriver {
 
   async getKeyPair(id: string): Promise<KeyPair> {
     this.parseId(id, 'key pair', 'getKeyPair');
-    const keyPair = await this.state.keyPair(id);
+    const keyPair = await this.state.keyPairs.get(id);
     if (!keyPair) throw new NotFoundError('key pair', id, this.context('getKeyPair'));
     return strip(keyPair);
   }
 
   async listKeyPairs(filter: unknown = {}): Promise<KeyPair[]> {
     const input = parseRequest(ResourceFilterSchema, filter, this.context('listKeyPairs'));
-    return (await this.state.keyPairs())
+    return (await this.state.keyPairs.list())
       .filter(
         (keyPair) =>
           (!input.region || keyPair.region === input.region) && matchesTags(keyPair.tags, input.tags),
@@ -923,7 +923,7 @@ export class GcpDriver implements CloudDriver {
   }
 
   async deleteKeyPair(id: string): Promise<void> {
-    await this.state.deleteKeyPair(id);
+    await this.state.keyPairs.delete(id);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1075,7 +1075,7 @@ export class GcpDriver implements CloudDriver {
           : {},
     };
     const id = resourceId('gcp', input.region, vmCspId(zone, input.name));
-    await this.state.deleteTombstone(id);
+    await this.state.tombstones.delete(id);
     return this.call('createVm', input.region, async (clients) => {
       const [result] = await clients.instances.insert({
         project: this.project,
@@ -1090,7 +1090,7 @@ export class GcpDriver implements CloudDriver {
   }
 
   private async vmOf(instance: Instance, id: string): Promise<Vm> {
-    const tombstone = await this.state.tombstone(id);
+    const tombstone = await this.state.tombstones.get(id);
     const vm = toVm(instance, { deleting: tombstone !== undefined });
     if (!vm)
       throw new ProviderError(`instance ${id} has no zone or name`, {
@@ -1118,13 +1118,9 @@ export class GcpDriver implements CloudDriver {
 
   /** A deleted VM from its tombstone, Terminated from the first time it was seen gone. */
   private async terminated(id: string, operation: DriverOperation): Promise<Vm> {
-    const tombstone = await this.state.tombstone(id);
-    if (!tombstone) throw new NotFoundError('VM', id, this.context(operation));
-    if (!tombstone.goneAt) {
-      tombstone.goneAt = new Date(this.now()).toISOString();
-      await this.state.putTombstone(tombstone);
-    }
-    return { ...tombstone.vm, status: 'Terminated', statusSince: tombstone.goneAt, publicIp: null };
+    const terminated = await this.state.tombstones.terminated(id, this.now());
+    if (!terminated) throw new NotFoundError('VM', id, this.context(operation));
+    return terminated.vm;
   }
 
   async getVm(id: string): Promise<Vm> {
@@ -1154,7 +1150,7 @@ export class GcpDriver implements CloudDriver {
     });
     const vms = await Promise.all(instances.map((instance) => this.vmOf(instance, idOfInstance(instance))));
     const seen = new Set(vms.map((vm) => vm.id));
-    for (const tombstone of await this.state.tombstones(this.now())) {
+    for (const tombstone of await this.state.tombstones.live(this.now())) {
       if (!seen.has(tombstone.vm.id)) vms.push(await this.terminated(tombstone.vm.id, 'listVms'));
     }
     const showTerminated = input.includeTerminated || (input.statuses?.includes('Terminated') ?? false);
@@ -1232,8 +1228,8 @@ export class GcpDriver implements CloudDriver {
         if (!vm) throw new NotFoundError('VM', id, this.context('terminateVm', parsed.region));
         const requestedAt = new Date(this.now()).toISOString();
         const terminating = { ...vm, status: 'Terminating' as const, statusSince: requestedAt };
-        if (!(await this.state.tombstone(id)))
-          await this.state.putTombstone({ vm: terminating, requestedAt });
+        if (!(await this.state.tombstones.get(id)))
+          await this.state.tombstones.put({ vm: terminating, requestedAt });
         await this.isNotFound(
           clients.instances.delete({ project: this.project, zone: found.zone, instance: found.name }),
         );

@@ -1,98 +1,24 @@
-import type { Repository } from '../../store/types.ts';
-import type { KeyPair, Vm } from '../spec/index.ts';
+import type { KeyPair } from '../spec/index.ts';
+import { type LedgerRepository, ResourceLedger, VmTombstones } from '../spec/resource-ledger.ts';
 
 /**
- * What GCP itself does not keep, kept s2a-side per project:
+ * What GCP itself does not keep, kept s2a-side per project (see drivers/spec/resource-ledger.ts):
  * - key pairs: GCP has no key-pair resource; s2a keeps the public key and puts it into the VM's
  *   `ssh-keys` metadata at create time;
  * - tombstones: a deleted instance is gone at once, but the contract keeps a terminated VM
  *   readable for a while, so the driver remembers what it deleted.
- * In the runtime's store when given (survives restarts), else in memory.
  */
 export interface StoredKeyPair extends KeyPair {
   idempotencyKey?: string;
   requestHash?: string;
 }
 
-export interface Tombstone {
-  vm: Vm;
-  /** When the delete was accepted. */
-  requestedAt: string;
-  /** When the instance was first seen gone; the VM has been Terminated since. */
-  goneAt?: string;
-}
-
-const KEY_PAIR = 'key-pair';
-const TOMBSTONE = 'vm-tombstone';
-/** Terminated VMs stay readable this long. */
-export const TOMBSTONE_TTL_MS = 60 * 60 * 1000;
-
 export class GcpState {
-  private readonly memory = new Map<string, unknown>();
+  readonly keyPairs: ResourceLedger<StoredKeyPair>;
+  readonly tombstones: VmTombstones;
 
-  constructor(
-    private readonly namespace: string,
-    private readonly repository: Repository | undefined,
-  ) {}
-
-  private async get<T>(kind: string, id: string): Promise<T | undefined> {
-    if (this.repository) return (await this.repository.get<T>(this.namespace, kind, id))?.data;
-    return this.memory.get(`${kind}/${id}`) as T | undefined;
-  }
-
-  private async list<T>(kind: string): Promise<T[]> {
-    if (this.repository)
-      return (await this.repository.list<T>({ namespace: this.namespace, kind })).map(
-        (record) => record.data,
-      );
-    return [...this.memory.entries()]
-      .filter(([key]) => key.startsWith(`${kind}/`))
-      .map(([, value]) => value as T);
-  }
-
-  private async put<T>(kind: string, id: string, data: T): Promise<void> {
-    if (this.repository) await this.repository.put(this.namespace, kind, id, data);
-    else this.memory.set(`${kind}/${id}`, data);
-  }
-
-  private async remove(kind: string, id: string): Promise<void> {
-    if (this.repository) await this.repository.delete(this.namespace, kind, id);
-    else this.memory.delete(`${kind}/${id}`);
-  }
-
-  keyPair(id: string): Promise<StoredKeyPair | undefined> {
-    return this.get(KEY_PAIR, id);
-  }
-  keyPairs(): Promise<StoredKeyPair[]> {
-    return this.list(KEY_PAIR);
-  }
-  putKeyPair(keyPair: StoredKeyPair): Promise<void> {
-    return this.put(KEY_PAIR, keyPair.id, keyPair);
-  }
-  deleteKeyPair(id: string): Promise<void> {
-    return this.remove(KEY_PAIR, id);
-  }
-
-  tombstone(id: string): Promise<Tombstone | undefined> {
-    return this.get(TOMBSTONE, id);
-  }
-  putTombstone(tombstone: Tombstone): Promise<void> {
-    return this.put(TOMBSTONE, tombstone.vm.id, tombstone);
-  }
-  deleteTombstone(id: string): Promise<void> {
-    return this.remove(TOMBSTONE, id);
-  }
-
-  /** Live tombstones; expired ones are dropped on the way. */
-  async tombstones(now: number): Promise<Tombstone[]> {
-    const live: Tombstone[] = [];
-    for (const tombstone of await this.list<Tombstone>(TOMBSTONE)) {
-      if (tombstone.goneAt && now - Date.parse(tombstone.goneAt) > TOMBSTONE_TTL_MS) {
-        await this.deleteTombstone(tombstone.vm.id);
-      } else {
-        live.push(tombstone);
-      }
-    }
-    return live;
+  constructor(namespace: string, repository: LedgerRepository | undefined) {
+    this.keyPairs = new ResourceLedger(namespace, 'key-pair', repository);
+    this.tombstones = new VmTombstones(namespace, repository);
   }
 }
