@@ -1,6 +1,21 @@
 // The AWS driver: the CloudDriver contract on EC2 (@aws-sdk/client-ec2, loaded on first use).
 import type { EC2Client, Image as Ec2Image, Filter, Instance, IpPermission, Tag } from '@aws-sdk/client-ec2';
 import {
+  cidrInside,
+  creationTags,
+  earlierCreate,
+  idempotencyMismatch,
+  ignoreNotFound,
+  LoadCache,
+  parseOwnId,
+  type ResourceHint,
+  regionsToSearch,
+  requireKnownRegion,
+  sameKeyPairRequest,
+  tagFilters,
+  vmStatusFilter,
+} from '../spec/driver-kit/index.ts';
+import {
   type CloudDriver,
   type CreateKeyPairRequest,
   CreateKeyPairRequestSchema,
@@ -45,7 +60,7 @@ import {
 import { generateEd25519KeyPair } from '../spec/ssh-keys.ts';
 import { AWS_CAPABILITIES, DEFAULT_ROOT_DISK_GIB } from './aws-capabilities.ts';
 import { type AwsConnectionInput, AwsConnectionSchema } from './aws-config.ts';
-import { mapAwsError, type ResourceHint } from './aws-errors.ts';
+import { mapAwsError } from './aws-errors.ts';
 import type { PriceFetcher } from './aws-pricing.ts';
 import {
   loginUserFor,
@@ -60,7 +75,6 @@ import {
 import {
   CREATED_AT_TAG,
   formatVmFacts,
-  IDEMPOTENCY_TAG,
   NAME_TAG,
   parseVmFacts,
   placeholderDescription,
@@ -90,24 +104,6 @@ export interface AwsDriverOptions extends Omit<AwsConnectionInput, 'driver'> {
   clock?: () => number;
 }
 
-function cidrRange(cidr: string): [number, number] {
-  const [address = '', prefix = '0'] = cidr.split('/');
-  const value = address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
-  const size = 2 ** (32 - Number(prefix));
-  const start = value - (value % size);
-  return [start, start + size - 1];
-}
-
-function cidrInside(inner: string, outer: string): boolean {
-  const [innerStart, innerEnd] = cidrRange(inner);
-  const [outerStart, outerEnd] = cidrRange(outer);
-  return innerStart >= outerStart && innerEnd <= outerEnd;
-}
-
-function tagFilters(tags: Tags | undefined): Filter[] {
-  return Object.entries(tags ?? {}).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] }));
-}
-
 export class AwsDriver implements CloudDriver {
   readonly provider = 'aws' as const;
   readonly capabilities: DriverCapabilities = AWS_CAPABILITIES;
@@ -116,9 +112,9 @@ export class AwsDriver implements CloudDriver {
   private readonly homeRegion: string;
   private readonly listRegionsDefault: string[];
   private readonly clients = new Map<string, EC2Client>();
-  private readonly specCache = new Map<string, Promise<Spec[]>>();
+  private readonly specCache = new LoadCache<Spec[]>();
+  private readonly regionsCache = new LoadCache<Region[]>();
   private sdkLoading: Promise<Ec2Module> | undefined;
-  private regionsLoading: Promise<Region[]> | undefined;
   private priceFetcher: PriceFetcher | undefined;
   private readonly clock: () => number;
   private closed = false;
@@ -179,11 +175,7 @@ export class AwsDriver implements CloudDriver {
 
   /** Splits an s2a id; ids of another provider or shape cannot exist here, so they are NotFound. */
   private parse(id: string, kind: ResourceKind, operation: DriverOperation): ParsedResourceId {
-    const parsed = parseResourceId(id);
-    if (parsed?.provider !== 'aws') {
-      throw new NotFoundError(kind, id, { provider: 'aws', operation });
-    }
-    return parsed;
+    return parseOwnId('aws', id, kind, operation);
   }
 
   private now(): string {
@@ -197,31 +189,24 @@ export class AwsDriver implements CloudDriver {
     idempotencyKey: string | undefined,
     extra: Record<string, string> = {},
   ): Tag[] {
-    return recordToTags({
-      ...tags,
-      [NAME_TAG]: name,
-      [CREATED_AT_TAG]: this.now(),
-      ...(idempotencyKey ? { [IDEMPOTENCY_TAG]: idempotencyKey } : {}),
-      ...extra,
-    });
+    return recordToTags(
+      creationTags(tags, { [NAME_TAG]: name, [CREATED_AT_TAG]: this.now() }, idempotencyKey, extra),
+    );
   }
 
   private async requireRegion(region: string, operation: DriverOperation): Promise<void> {
-    const regions = await this.listRegions();
-    if (!regions.some((known) => known.code === region)) {
-      throw new InvalidRequestError(
-        `AWS has no region "${region}" enabled for this account`,
-        { provider: 'aws', operation, region },
-        [`region: unknown region "${region}"`],
-      );
-    }
+    requireKnownRegion(
+      await this.listRegions(),
+      region,
+      { provider: 'aws', operation, region },
+      `AWS has no region "${region}" enabled for this account`,
+    );
   }
 
   private mismatch(operation: DriverOperation, region: string, what: string): InvalidRequestError {
-    return new InvalidRequestError(
-      `idempotencyKey was used before with different parameters (${what})`,
+    return idempotencyMismatch(
       { provider: 'aws', operation, region, providerCode: 'IdempotentParameterMismatch' },
-      [`idempotencyKey: used before with a different ${what}`],
+      what,
     );
   }
 
@@ -230,24 +215,22 @@ export class AwsDriver implements CloudDriver {
   // -------------------------------------------------------------------------------------------
 
   listRegions(): Promise<Region[]> {
-    this.regionsLoading ??= this.run('listRegions', this.homeRegion, async (sdk, client) => {
-      const answer = await client.send(new sdk.DescribeRegionsCommand({}));
-      const codes = (answer.Regions ?? [])
-        .map((region) => region.RegionName)
-        .filter((code): code is string => !!code);
-      return Promise.all(
-        codes.sort().map(async (code) => {
-          const { sdk: zoneSdk, client: regional } = await this.client(code);
-          const zones = await regional.send(new zoneSdk.DescribeAvailabilityZonesCommand({}));
-          return toRegion(code, zones.AvailabilityZones ?? []);
-        }),
-      );
-    });
     // A failed load (throttled, no credentials) is not cached.
-    this.regionsLoading.catch(() => {
-      this.regionsLoading = undefined;
-    });
-    return this.regionsLoading;
+    return this.regionsCache.get('', () =>
+      this.run('listRegions', this.homeRegion, async (sdk, client) => {
+        const answer = await client.send(new sdk.DescribeRegionsCommand({}));
+        const codes = (answer.Regions ?? [])
+          .map((region) => region.RegionName)
+          .filter((code): code is string => !!code);
+        return Promise.all(
+          codes.sort().map(async (code) => {
+            const { sdk: zoneSdk, client: regional } = await this.client(code);
+            const zones = await regional.send(new zoneSdk.DescribeAvailabilityZonesCommand({}));
+            return toRegion(code, zones.AvailabilityZones ?? []);
+          }),
+        );
+      }),
+    );
   }
 
   async listSpecs(query: SpecQuery = {}): Promise<Spec[]> {
@@ -263,12 +246,7 @@ export class AwsDriver implements CloudDriver {
 
   /** Instance types change a few times a month: one fetch per region and driver lifetime. */
   private specsOf(region: string, names: string[] | undefined, operation: DriverOperation): Promise<Spec[]> {
-    let all = this.specCache.get(region);
-    if (!all) {
-      all = this.fetchSpecs(region, operation);
-      this.specCache.set(region, all);
-      all.catch(() => this.specCache.delete(region));
-    }
+    const all = this.specCache.get(region, () => this.fetchSpecs(region, operation));
     return all.then((specs) => (names ? specs.filter((spec) => names.includes(spec.name)) : specs));
   }
 
@@ -408,17 +386,13 @@ export class AwsDriver implements CloudDriver {
       operation: 'createVNet',
     });
     await this.requireRegion(request.region, 'createVNet');
-    if (request.idempotencyKey) {
-      const [earlier] = await this.listVNets({
-        region: request.region,
-        tags: { [IDEMPOTENCY_TAG]: request.idempotencyKey },
-      });
-      if (earlier) {
-        if (earlier.cidrBlock !== request.cidrBlock || earlier.name !== request.name)
-          throw this.mismatch('createVNet', request.region, 'name or cidrBlock');
-        return earlier;
-      }
-    }
+    const earlier = await earlierCreate(
+      request.idempotencyKey,
+      (tags) => this.listVNets({ region: request.region, tags }),
+      (vNet) => vNet.cidrBlock === request.cidrBlock && vNet.name === request.name,
+      () => this.mismatch('createVNet', request.region, 'name or cidrBlock'),
+    );
+    if (earlier) return earlier;
     const vpc = await this.run('createVNet', request.region, async (sdk, client) => {
       const answer = await client.send(
         new sdk.CreateVpcCommand({
@@ -512,7 +486,7 @@ export class AwsDriver implements CloudDriver {
   async deleteVNet(id: string): Promise<void> {
     const parsed = parseResourceId(id);
     if (parsed?.provider !== 'aws') return;
-    await this.ignoreNotFound(
+    await ignoreNotFound(
       this.run(
         'deleteVNet',
         parsed.region,
@@ -545,14 +519,6 @@ export class AwsDriver implements CloudDriver {
     );
   }
 
-  private async ignoreNotFound(call: Promise<unknown>): Promise<void> {
-    try {
-      await call;
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-    }
-  }
-
   async createSubnet(input: CreateSubnetRequest): Promise<Subnet> {
     const request = parseRequest(CreateSubnetRequestSchema, input, {
       provider: 'aws',
@@ -567,17 +533,13 @@ export class AwsDriver implements CloudDriver {
         [`cidrBlock: ${request.cidrBlock} is not inside the vNet's ${vNet.cidrBlock}`],
       );
     }
-    if (request.idempotencyKey) {
-      const [earlier] = await this.listSubnets({
-        region: vNet.region,
-        tags: { [IDEMPOTENCY_TAG]: request.idempotencyKey },
-      });
-      if (earlier) {
-        if (earlier.cidrBlock !== request.cidrBlock || earlier.vNetId !== vNet.id)
-          throw this.mismatch('createSubnet', vNet.region, 'vNetId or cidrBlock');
-        return earlier;
-      }
-    }
+    const earlier = await earlierCreate(
+      request.idempotencyKey,
+      (tags) => this.listSubnets({ region: vNet.region, tags }),
+      (subnet) => subnet.cidrBlock === request.cidrBlock && subnet.vNetId === vNet.id,
+      () => this.mismatch('createSubnet', vNet.region, 'vNetId or cidrBlock'),
+    );
+    if (earlier) return earlier;
     const subnet = await this.run('createSubnet', vNet.region, async (sdk, client) => {
       const answer = await client.send(
         new sdk.CreateSubnetCommand({
@@ -645,8 +607,7 @@ export class AwsDriver implements CloudDriver {
     if (vNetId && vpc?.provider !== 'aws') return [];
     const filters = [...tagFilters(tags), ...(vpc ? [{ Name: 'vpc-id', Values: [vpc.local] }] : [])];
     const subnets: Subnet[] = [];
-    for (const code of vpc ? [vpc.region] : region ? [region] : this.listRegionsDefault) {
-      if (region && code !== region) continue;
+    for (const code of regionsToSearch(region, vpc?.region, this.listRegionsDefault)) {
       subnets.push(...(await this.describeSubnets('listSubnets', code, { Filters: filters })));
     }
     return subnets;
@@ -655,7 +616,7 @@ export class AwsDriver implements CloudDriver {
   async deleteSubnet(id: string): Promise<void> {
     const parsed = parseResourceId(id);
     if (parsed?.provider !== 'aws') return;
-    await this.ignoreNotFound(
+    await ignoreNotFound(
       this.run(
         'deleteSubnet',
         parsed.region,
@@ -675,17 +636,13 @@ export class AwsDriver implements CloudDriver {
       operation: 'createSecurityGroup',
     });
     const vNet = await this.getVNet(request.vNetId);
-    if (request.idempotencyKey) {
-      const [earlier] = await this.listSecurityGroups({
-        region: vNet.region,
-        tags: { [IDEMPOTENCY_TAG]: request.idempotencyKey },
-      });
-      if (earlier) {
-        if (earlier.vNetId !== vNet.id || earlier.name !== request.name)
-          throw this.mismatch('createSecurityGroup', vNet.region, 'vNetId or name');
-        return earlier;
-      }
-    }
+    const earlier = await earlierCreate(
+      request.idempotencyKey,
+      (tags) => this.listSecurityGroups({ region: vNet.region, tags }),
+      (group) => group.vNetId === vNet.id && group.name === request.name,
+      () => this.mismatch('createSecurityGroup', vNet.region, 'vNetId or name'),
+    );
+    if (earlier) return earlier;
     const groupId = await this.run('createSecurityGroup', vNet.region, async (sdk, client) => {
       const answer = await client.send(
         new sdk.CreateSecurityGroupCommand({
@@ -763,8 +720,7 @@ export class AwsDriver implements CloudDriver {
     // Only groups s2a made: every VPC's undeletable "default" group carries no s2a tags.
     const filters = [...tagFilters(tags), ...(vpc ? [{ Name: 'vpc-id', Values: [vpc.local] }] : [])];
     const groups: SecurityGroup[] = [];
-    for (const code of vpc ? [vpc.region] : region ? [region] : this.listRegionsDefault) {
-      if (region && code !== region) continue;
+    for (const code of regionsToSearch(region, vpc?.region, this.listRegionsDefault)) {
       const found = await this.describeSecurityGroups('listSecurityGroups', code, { Filters: filters });
       groups.push(...found.filter((group) => group.name !== 'default' || group.tags['s2a:owner']));
     }
@@ -832,7 +788,7 @@ export class AwsDriver implements CloudDriver {
   async deleteSecurityGroup(id: string): Promise<void> {
     const parsed = parseResourceId(id);
     if (parsed?.provider !== 'aws') return;
-    await this.ignoreNotFound(
+    await ignoreNotFound(
       this.run(
         'deleteSecurityGroup',
         parsed.region,
@@ -852,21 +808,13 @@ export class AwsDriver implements CloudDriver {
       operation: 'createKeyPair',
     });
     await this.requireRegion(request.region, 'createKeyPair');
-    if (request.idempotencyKey) {
-      const [earlier] = await this.listKeyPairs({
-        region: request.region,
-        tags: { [IDEMPOTENCY_TAG]: request.idempotencyKey },
-      });
-      if (earlier) {
-        const body = (key: string | undefined) => key?.trim().split(/\s+/)[1];
-        if (
-          earlier.name !== request.name ||
-          (request.publicKey && body(request.publicKey) !== body(earlier.publicKey))
-        )
-          throw this.mismatch('createKeyPair', request.region, 'name or publicKey');
-        return earlier;
-      }
-    }
+    const earlier = await earlierCreate(
+      request.idempotencyKey,
+      (tags) => this.listKeyPairs({ region: request.region, tags }),
+      (keyPair) => sameKeyPairRequest(keyPair, request),
+      () => this.mismatch('createKeyPair', request.region, 'name or publicKey'),
+    );
+    if (earlier) return earlier;
     // Generated here and imported, so the private key exists only in this answer.
     const generated = request.publicKey ? undefined : generateEd25519KeyPair(request.name);
     const publicKey = request.publicKey ?? generated?.publicKey ?? '';
@@ -933,7 +881,7 @@ export class AwsDriver implements CloudDriver {
   async deleteKeyPair(id: string): Promise<void> {
     const parsed = parseResourceId(id);
     if (parsed?.provider !== 'aws') return;
-    await this.ignoreNotFound(
+    await ignoreNotFound(
       this.run(
         'deleteKeyPair',
         parsed.region,
@@ -1108,16 +1056,11 @@ export class AwsDriver implements CloudDriver {
       provider: 'aws',
       operation: 'listVms',
     });
-    const showTerminated = includeTerminated || (statuses?.includes('Terminated') ?? false);
+    const wanted = vmStatusFilter(statuses, includeTerminated);
     const vms: Vm[] = [];
     for (const code of region ? [region] : this.listRegionsDefault) {
       const found = await this.describeInstances('listVms', code, { Filters: tagFilters(tags) });
-      vms.push(
-        ...found.filter(
-          (vm) =>
-            (showTerminated || vm.status !== 'Terminated') && (!statuses || statuses.includes(vm.status)),
-        ),
-      );
+      vms.push(...found.filter(wanted));
     }
     return vms;
   }

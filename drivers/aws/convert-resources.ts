@@ -1,13 +1,18 @@
 // EC2 network shapes (VPC, subnet, security group, key pair) → spec schemas.
-import { createHash } from 'node:crypto';
 import type {
   SecurityGroup as Ec2SecurityGroup,
   Subnet as Ec2Subnet,
   IpPermission,
   KeyPairInfo,
-  Tag,
   Vpc,
 } from '@aws-sdk/client-ec2';
+import {
+  IDEMPOTENCY_TAG,
+  placeholderDescription,
+  recordToTags,
+  tagsToRecord,
+  visibleTags as visibleOf,
+} from '../spec/driver-kit/index.ts';
 import {
   type KeyPair,
   resourceId,
@@ -17,13 +22,14 @@ import {
   type Tags,
   type VNet,
 } from '../spec/index.ts';
+import { fingerprintOf } from '../spec/ssh-keys.ts';
+
+export { IDEMPOTENCY_TAG, placeholderDescription, recordToTags, tagsToRecord };
 
 /** EC2 shows the "Name" tag as the resource's name in its console. */
 export const NAME_TAG = 'Name';
 /** VPCs, subnets and groups have no creation time in EC2, so the driver records it. */
 export const CREATED_AT_TAG = 's2a:created-at';
-/** Finds what an earlier create with the same idempotencyKey made (EC2 has ClientToken only for RunInstances). */
-export const IDEMPOTENCY_TAG = 's2a:idempotency-key';
 /**
  * VM facts EC2 does not return with the instance, in one tag ("user=ubuntu,disk=30,key=key-…,
  * subnet=subnet-…,vpc=vpc-…"): the login user, the root disk asked for, the key pair id (instances
@@ -57,28 +63,12 @@ export function parseVmFacts(text: string | undefined): VmFacts {
   return facts as VmFacts;
 }
 
-/** EC2 requires a group description; an empty one is sent as this and read back as empty. */
-export function placeholderDescription(name: string): string {
-  return `s2a security group ${name}`;
-}
 /** Resources that predate s2a have no creation tag; the epoch says "unknown" without failing the schema. */
 const UNKNOWN_TIME = new Date(0).toISOString();
 
-export function tagsToRecord(tags: readonly Tag[] | undefined): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const tag of tags ?? []) if (tag.Key !== undefined) record[tag.Key] = tag.Value ?? '';
-  return record;
-}
-
 /** The tags a resource shows: everything but the driver's bookkeeping (and empty values EC2 allows). */
 export function visibleTags(tags: Record<string, string>): Tags {
-  return Object.fromEntries(
-    Object.entries(tags).filter(([key, value]) => !BOOKKEEPING_TAGS.has(key) && value.length > 0),
-  );
-}
-
-export function recordToTags(record: Record<string, string>): Tag[] {
-  return Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
+  return visibleOf(tags, BOOKKEEPING_TAGS);
 }
 
 export function toVNet(region: string, vpc: Vpc): VNet {
@@ -194,13 +184,6 @@ export function toSecurityGroup(region: string, group: Ec2SecurityGroup): Securi
   };
 }
 
-/** SHA256 fingerprint as `ssh-keygen -l` prints it (EC2's own is MD5 for RSA keys). */
-export function openSshFingerprint(publicKey: string): string {
-  const body = publicKey.trim().split(/\s+/)[1] ?? '';
-  const digest = createHash('sha256').update(Buffer.from(body, 'base64')).digest('base64');
-  return `SHA256:${digest.replace(/=+$/, '')}`;
-}
-
 export function toKeyPair(region: string, key: KeyPairInfo): KeyPair {
   const tags = tagsToRecord(key.Tags);
   const cspId = key.KeyPairId ?? '';
@@ -216,6 +199,7 @@ export function toKeyPair(region: string, key: KeyPairInfo): KeyPair {
       ? new Date(key.CreateTime).toISOString()
       : (tags[CREATED_AT_TAG] ?? UNKNOWN_TIME),
     publicKey,
-    fingerprint: publicKey ? openSshFingerprint(publicKey) : (key.KeyFingerprint ?? ''),
+    // SHA256 as `ssh-keygen -l` prints it (EC2's own is MD5 for RSA keys).
+    fingerprint: publicKey ? fingerprintOf(publicKey) : (key.KeyFingerprint ?? ''),
   };
 }

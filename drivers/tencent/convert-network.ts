@@ -4,6 +4,16 @@
 import { createHash } from 'node:crypto';
 import type { KeyPair as CvmKeyPair } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js';
 import {
+  creationTags,
+  IDEMPOTENCY_TAG,
+  type KeyValueTag,
+  placeholderDescription,
+  recordToTags,
+  tagFilters,
+  tagsToRecord,
+  visibleTags as visibleOf,
+} from '../spec/driver-kit/index.ts';
+import {
   type KeyPair,
   resourceId,
   type SecurityGroup,
@@ -14,10 +24,9 @@ import {
 } from '../spec/index.ts';
 import { fingerprintOf } from '../spec/ssh-keys.ts';
 
-export interface TencentTag {
-  Key: string;
-  Value: string;
-}
+export { IDEMPOTENCY_TAG, placeholderDescription, recordToTags, tagFilters, tagsToRecord };
+
+export type TencentTag = KeyValueTag;
 export interface TencentVpc {
   VpcId?: string;
   VpcName?: string;
@@ -66,8 +75,6 @@ export interface SecurityGroupPolicySet {
 
 /** The s2a name when Tencent's own name field cannot hold it (key names: 25 characters, no "-"). */
 export const NAME_TAG = 's2a:name';
-/** Finds what an earlier create with the same idempotencyKey made (ClientToken exists only for RunInstances). */
-export const IDEMPOTENCY_TAG = 's2a:idempotency-key';
 /** Security groups are regional in Tencent, not part of a VPC: the vNet s2a made the group for. */
 export const VNET_TAG = 's2a:vnet';
 const BOOKKEEPING_TAGS = new Set([NAME_TAG, IDEMPOTENCY_TAG, VNET_TAG]);
@@ -103,36 +110,14 @@ export function createTags(
   idempotencyKey: string | undefined,
   extra: Record<string, string> = {},
 ): TencentTag[] {
-  return recordToTags({
-    ...tags,
-    ...(nativeName === name ? {} : { [NAME_TAG]: name }),
-    ...(idempotencyKey ? { [IDEMPOTENCY_TAG]: idempotencyKey } : {}),
-    ...extra,
-  });
-}
-
-export function tagsToRecord(
-  tags: readonly { Key?: string; Value?: string }[] | undefined,
-): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const tag of tags ?? []) if (tag.Key !== undefined) record[tag.Key] = tag.Value ?? '';
-  return record;
+  return recordToTags(
+    creationTags(tags, nativeName === name ? {} : { [NAME_TAG]: name }, idempotencyKey, extra),
+  );
 }
 
 /** The tags a resource shows: everything but the driver's bookkeeping (and empty values Tencent allows). */
 export function visibleTags(tags: Record<string, string>): Tags {
-  return Object.fromEntries(
-    Object.entries(tags).filter(([key, value]) => !BOOKKEEPING_TAGS.has(key) && value.length > 0),
-  );
-}
-
-export function recordToTags(record: Record<string, string>): TencentTag[] {
-  return Object.entries(record).map(([Key, Value]) => ({ Key, Value }));
-}
-
-/** Filters by tag, as DescribeVpcs/Subnets/SecurityGroups/Instances/KeyPairs take them. */
-export function tagFilters(tags: Tags | undefined): { Name: string; Values: string[] }[] {
-  return Object.entries(tags ?? {}).map(([key, value]) => ({ Name: `tag:${key}`, Values: [value] }));
+  return visibleOf(tags, BOOKKEEPING_TAGS);
 }
 
 const UNKNOWN_TIME = new Date(0).toISOString();
@@ -178,11 +163,6 @@ export function toSubnet(region: string, subnet: TencentSubnet): Subnet {
     cidrBlock: subnet.CidrBlock ?? '',
     zone: subnet.Zone ?? null,
   };
-}
-
-/** Tencent requires a group description; an empty one is sent as this and read back as empty. */
-export function placeholderDescription(name: string): string {
-  return `s2a security group ${name}`;
 }
 
 function protocolOf(protocol: string | undefined): SecurityRule['protocol'] | undefined {

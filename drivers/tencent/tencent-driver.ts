@@ -9,6 +9,19 @@ import type {
 } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js';
 import type { Repository } from '../../store/types.ts';
 import {
+  cidrInside,
+  earlierCreate,
+  idempotencyMismatch,
+  ignoreNotFound,
+  LoadCache,
+  parseOwnId,
+  type ResourceHint,
+  regionsToSearch,
+  requireKnownRegion,
+  sameKeyPairRequest,
+  vmStatusFilter,
+} from '../spec/driver-kit/index.ts';
+import {
   type CloudDriver,
   type CreateKeyPairRequest,
   CreateKeyPairRequestSchema,
@@ -56,7 +69,6 @@ import { loginUserFor, toImage, toRegion, toSpecs } from './convert-catalog.ts';
 import {
   ALLOW_ALL_EGRESS,
   createTags,
-  IDEMPOTENCY_TAG,
   keyName,
   networkName,
   placeholderDescription,
@@ -87,7 +99,7 @@ import {
   type TencentConnectionInput,
   TencentConnectionSchema,
 } from './tencent-config.ts';
-import { mapTencentError, type ResourceHint, tencentErrorCode } from './tencent-errors.ts';
+import { mapTencentError, tencentErrorCode } from './tencent-errors.ts';
 import { TencentState } from './tencent-state.ts';
 
 type CvmModule = typeof import('tencentcloud-sdk-nodejs-cvm');
@@ -123,20 +135,6 @@ export interface TencentDriverOptions extends Omit<TencentConnectionInput, 'driv
   clock?: () => number;
 }
 
-function cidrRange(cidr: string): [number, number] {
-  const [address = '', prefix = '0'] = cidr.split('/');
-  const value = address.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
-  const size = 2 ** (32 - Number(prefix));
-  const start = value - (value % size);
-  return [start, start + size - 1];
-}
-
-function cidrInside(inner: string, outer: string): boolean {
-  const [innerStart, innerEnd] = cidrRange(inner);
-  const [outerStart, outerEnd] = cidrRange(outer);
-  return innerStart >= outerStart && innerEnd <= outerEnd;
-}
-
 /** A policy as ModifySecurityGroupPolicies takes it back: only the rule, not the server's index, times or templates. */
 function resubmittable(policy: SecurityGroupPolicy): SecurityGroupPolicy {
   return {
@@ -160,13 +158,13 @@ export class TencentDriver implements CloudDriver {
   private readonly homeRegion: string;
   private readonly listRegionsDefault: string[];
   private readonly clients = new Map<string, Clients>();
-  private readonly specCache = new Map<string, Promise<Spec[]>>();
+  private readonly specCache = new LoadCache<Spec[]>();
+  private readonly regionsCache = new LoadCache<Region[]>();
   /** Last status seen per VM and since when: CVM keeps no time of the last state change. */
   private readonly statusSeen = new Map<string, { status: VmStatus; since: string }>();
   private readonly state: TencentState;
   private readonly clock: () => number;
   private sdkLoading: Promise<{ cvm: CvmModule; common: CommonModule }> | undefined;
-  private regionsLoading: Promise<Region[]> | undefined;
   private credentials: ResolvedCredentials | undefined;
   private closed = false;
 
@@ -264,11 +262,7 @@ export class TencentDriver implements CloudDriver {
 
   /** Splits an s2a id; ids of another provider or shape cannot exist here, so they are NotFound. */
   private parse(id: string, kind: ResourceKind, operation: DriverOperation): ParsedResourceId {
-    const parsed = parseResourceId(id);
-    if (parsed?.provider !== 'tencent') {
-      throw new NotFoundError(kind, id, { provider: 'tencent', operation });
-    }
-    return parsed;
+    return parseOwnId('tencent', id, kind, operation);
   }
 
   private now(): string {
@@ -276,30 +270,16 @@ export class TencentDriver implements CloudDriver {
   }
 
   private async requireRegion(region: string, operation: DriverOperation): Promise<void> {
-    const regions = await this.listRegions();
-    if (!regions.some((known) => known.code === region)) {
-      throw new InvalidRequestError(
-        `Tencent Cloud has no region "${region}" available to this account`,
-        { provider: 'tencent', operation, region },
-        [`region: unknown region "${region}"`],
-      );
-    }
-  }
-
-  private mismatch(operation: DriverOperation, region: string, what: string): InvalidRequestError {
-    return new InvalidRequestError(
-      `idempotencyKey was used before with different parameters (${what})`,
+    requireKnownRegion(
+      await this.listRegions(),
+      region,
       { provider: 'tencent', operation, region },
-      [`idempotencyKey: used before with a different ${what}`],
+      `Tencent Cloud has no region "${region}" available to this account`,
     );
   }
 
-  private async ignoreNotFound(call: Promise<unknown>): Promise<void> {
-    try {
-      await call;
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-    }
+  private mismatch(operation: DriverOperation, region: string, what: string): InvalidRequestError {
+    return idempotencyMismatch({ provider: 'tencent', operation, region }, what);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -307,38 +287,36 @@ export class TencentDriver implements CloudDriver {
   // -------------------------------------------------------------------------------------------
 
   listRegions(): Promise<Region[]> {
-    this.regionsLoading ??= this.run('listRegions', this.homeRegion, async ({ cvm }) => {
-      const answer = await cvm.DescribeRegions();
-      const available = (answer.RegionSet ?? []).filter(
-        (region) => region.Region && region.RegionState === 'AVAILABLE',
-      );
-      // A few regions at a time: DescribeZones allows 20 calls a second, and there are ~25 regions.
-      const regions: Region[] = [];
-      for (let start = 0; start < available.length; start += ZONE_LOOKUPS_AT_ONCE) {
-        const batch = available.slice(start, start + ZONE_LOOKUPS_AT_ONCE);
-        regions.push(
-          ...(await Promise.all(
-            batch.map(async (region) => {
-              const code = region.Region as string;
-              try {
-                const zones = await (await this.clientsFor(code)).cvm.DescribeZones();
-                return toRegion(code, region.RegionName, zones.ZoneSet ?? []);
-              } catch (error) {
-                // A region CVM lists but will not describe for this account still exists: no zones known.
-                if (tencentErrorCode(error) !== 'UnsupportedRegion') throw error;
-                return toRegion(code, region.RegionName, []);
-              }
-            }),
-          )),
-        );
-      }
-      return regions.sort((left, right) => left.code.localeCompare(right.code));
-    });
     // A failed load (throttled, no credentials) is not cached.
-    this.regionsLoading.catch(() => {
-      this.regionsLoading = undefined;
-    });
-    return this.regionsLoading;
+    return this.regionsCache.get('', () =>
+      this.run('listRegions', this.homeRegion, async ({ cvm }) => {
+        const answer = await cvm.DescribeRegions();
+        const available = (answer.RegionSet ?? []).filter(
+          (region) => region.Region && region.RegionState === 'AVAILABLE',
+        );
+        // A few regions at a time: DescribeZones allows 20 calls a second, and there are ~25 regions.
+        const regions: Region[] = [];
+        for (let start = 0; start < available.length; start += ZONE_LOOKUPS_AT_ONCE) {
+          const batch = available.slice(start, start + ZONE_LOOKUPS_AT_ONCE);
+          regions.push(
+            ...(await Promise.all(
+              batch.map(async (region) => {
+                const code = region.Region as string;
+                try {
+                  const zones = await (await this.clientsFor(code)).cvm.DescribeZones();
+                  return toRegion(code, region.RegionName, zones.ZoneSet ?? []);
+                } catch (error) {
+                  // A region CVM lists but will not describe for this account still exists: no zones known.
+                  if (tencentErrorCode(error) !== 'UnsupportedRegion') throw error;
+                  return toRegion(code, region.RegionName, []);
+                }
+              }),
+            )),
+          );
+        }
+        return regions.sort((left, right) => left.code.localeCompare(right.code));
+      }),
+    );
   }
 
   async listSpecs(query: SpecQuery = {}): Promise<Spec[]> {
@@ -355,12 +333,7 @@ export class TencentDriver implements CloudDriver {
 
   /** Instance types and prices change rarely: one fetch per region and driver lifetime. */
   private specsOf(region: string, names: string[] | undefined, operation: DriverOperation): Promise<Spec[]> {
-    let all = this.specCache.get(region);
-    if (!all) {
-      all = this.fetchSpecs(region, operation);
-      this.specCache.set(region, all);
-      all.catch(() => this.specCache.delete(region));
-    }
+    const all = this.specCache.get(region, () => this.fetchSpecs(region, operation));
     return all.then((specs) => (names ? specs.filter((spec) => names.includes(spec.name)) : specs));
   }
 
@@ -459,17 +432,13 @@ export class TencentDriver implements CloudDriver {
       operation: 'createVNet',
     });
     await this.requireRegion(request.region, 'createVNet');
-    if (request.idempotencyKey) {
-      const [earlier] = await this.listVNets({
-        region: request.region,
-        tags: { [IDEMPOTENCY_TAG]: request.idempotencyKey },
-      });
-      if (earlier) {
-        if (earlier.cidrBlock !== request.cidrBlock || earlier.name !== request.name)
-          throw this.mismatch('createVNet', request.region, 'name or cidrBlock');
-        return earlier;
-      }
-    }
+    const earlier = await earlierCreate(
+      request.idempotencyKey,
+      (tags) => this.listVNets({ region: request.region, tags }),
+      (vNet) => vNet.cidrBlock === request.cidrBlock && vNet.name === request.name,
+      () => this.mismatch('createVNet', request.region, 'name or cidrBlock'),
+    );
+    if (earlier) return earlier;
     const nativeName = networkName(request.name);
     const vpc = await this.run('createVNet', request.region, async (clients) => {
       const answer = await this.vpc<{ Vpc?: TencentVpc }>(clients, 'CreateVpc', {
@@ -546,7 +515,7 @@ export class TencentDriver implements CloudDriver {
         { retryable: true, context: { ...context, providerCode: 'ResourceInUse' } },
       );
     }
-    await this.ignoreNotFound(
+    await ignoreNotFound(
       this.run(
         'deleteVNet',
         parsed.region,
@@ -583,17 +552,13 @@ export class TencentDriver implements CloudDriver {
         [`cidrBlock: ${request.cidrBlock} is not inside the vNet's ${vNet.cidrBlock}`],
       );
     }
-    if (request.idempotencyKey) {
-      const [earlier] = await this.listSubnets({
-        region: vNet.region,
-        tags: { [IDEMPOTENCY_TAG]: request.idempotencyKey },
-      });
-      if (earlier) {
-        if (earlier.cidrBlock !== request.cidrBlock || earlier.vNetId !== vNet.id)
-          throw this.mismatch('createSubnet', vNet.region, 'vNetId or cidrBlock');
-        return earlier;
-      }
-    }
+    const earlier = await earlierCreate(
+      request.idempotencyKey,
+      (tags) => this.listSubnets({ region: vNet.region, tags }),
+      (subnet) => subnet.cidrBlock === request.cidrBlock && subnet.vNetId === vNet.id,
+      () => this.mismatch('createSubnet', vNet.region, 'vNetId or cidrBlock'),
+    );
+    if (earlier) return earlier;
     // Tencent subnets are zonal and CreateSubnet requires a zone.
     const zone = request.zone ?? (await this.firstZone(vNet.region));
     const nativeName = networkName(request.name);
@@ -659,8 +624,7 @@ export class TencentDriver implements CloudDriver {
     if (vNetId && vpc?.provider !== 'tencent') return [];
     const filters = [...tagFilters(tags), ...(vpc ? [{ Name: 'vpc-id', Values: [vpc.local] }] : [])];
     const subnets: Subnet[] = [];
-    for (const code of vpc ? [vpc.region] : region ? [region] : this.listRegionsDefault) {
-      if (region && code !== region) continue;
+    for (const code of regionsToSearch(region, vpc?.region, this.listRegionsDefault)) {
       subnets.push(...(await this.describeSubnets('listSubnets', code, { Filters: filters })));
     }
     return subnets;
@@ -669,7 +633,7 @@ export class TencentDriver implements CloudDriver {
   async deleteSubnet(id: string): Promise<void> {
     const parsed = parseResourceId(id);
     if (parsed?.provider !== 'tencent') return;
-    await this.ignoreNotFound(
+    await ignoreNotFound(
       this.run(
         'deleteSubnet',
         parsed.region,
@@ -695,17 +659,13 @@ export class TencentDriver implements CloudDriver {
         `description: ${request.description.length} characters, at most 100`,
       ]);
     }
-    if (request.idempotencyKey) {
-      const [earlier] = await this.listSecurityGroups({
-        region: vNet.region,
-        tags: { [IDEMPOTENCY_TAG]: request.idempotencyKey },
-      });
-      if (earlier) {
-        if (earlier.vNetId !== vNet.id || earlier.name !== request.name)
-          throw this.mismatch('createSecurityGroup', vNet.region, 'vNetId or name');
-        return earlier;
-      }
-    }
+    const earlier = await earlierCreate(
+      request.idempotencyKey,
+      (tags) => this.listSecurityGroups({ region: vNet.region, tags }),
+      (group) => group.vNetId === vNet.id && group.name === request.name,
+      () => this.mismatch('createSecurityGroup', vNet.region, 'vNetId or name'),
+    );
+    if (earlier) return earlier;
     const nativeName = networkName(request.name);
     const groupId = await this.run('createSecurityGroup', vNet.region, async (clients) => {
       const answer = await this.vpc<{ SecurityGroup?: TencentSecurityGroup }>(
@@ -813,8 +773,7 @@ export class TencentDriver implements CloudDriver {
     if (vNetId && vpc?.provider !== 'tencent') return [];
     const filters = tagFilters({ ...tags, ...(vpc ? { [VNET_TAG]: vpc.local } : {}) });
     const groups: SecurityGroup[] = [];
-    for (const code of vpc ? [vpc.region] : region ? [region] : this.listRegionsDefault) {
-      if (region && code !== region) continue;
+    for (const code of regionsToSearch(region, vpc?.region, this.listRegionsDefault)) {
       const found = await this.describeSecurityGroups('listSecurityGroups', code, { Filters: filters });
       groups.push(...found.map((entry) => entry.group));
     }
@@ -854,7 +813,7 @@ export class TencentDriver implements CloudDriver {
   async deleteSecurityGroup(id: string): Promise<void> {
     const parsed = parseResourceId(id);
     if (parsed?.provider !== 'tencent') return;
-    await this.ignoreNotFound(
+    await ignoreNotFound(
       this.run(
         'deleteSecurityGroup',
         parsed.region,
@@ -874,21 +833,13 @@ export class TencentDriver implements CloudDriver {
       operation: 'createKeyPair',
     });
     await this.requireRegion(request.region, 'createKeyPair');
-    if (request.idempotencyKey) {
-      const [earlier] = await this.listKeyPairs({
-        region: request.region,
-        tags: { [IDEMPOTENCY_TAG]: request.idempotencyKey },
-      });
-      if (earlier) {
-        const body = (key: string | undefined) => key?.trim().split(/\s+/)[1];
-        if (
-          earlier.name !== request.name ||
-          (request.publicKey && body(request.publicKey) !== body(earlier.publicKey))
-        )
-          throw this.mismatch('createKeyPair', request.region, 'name or publicKey');
-        return earlier;
-      }
-    }
+    const earlier = await earlierCreate(
+      request.idempotencyKey,
+      (tags) => this.listKeyPairs({ region: request.region, tags }),
+      (keyPair) => sameKeyPairRequest(keyPair, request),
+      () => this.mismatch('createKeyPair', request.region, 'name or publicKey'),
+    );
+    if (earlier) return earlier;
     // Generated here (RSA, the documented format) and imported, so the private key exists only in this answer.
     const generated = request.publicKey ? undefined : generateRsaKeyPair(request.name);
     const publicKey = request.publicKey ?? generated?.publicKey ?? '';
@@ -966,7 +917,7 @@ export class TencentDriver implements CloudDriver {
   async deleteKeyPair(id: string): Promise<void> {
     const parsed = parseResourceId(id);
     if (parsed?.provider !== 'tencent') return;
-    await this.ignoreNotFound(
+    await ignoreNotFound(
       this.run('deleteKeyPair', parsed.region, ({ cvm }) => cvm.DeleteKeyPairs({ KeyIds: [parsed.local] }), {
         kind: 'keyPair',
         id,
@@ -1031,22 +982,17 @@ export class TencentDriver implements CloudDriver {
     // A type sold out in the zone is left to RunInstances: its ResourcesSoldOut is a CapacityError.
     for (const groupId of request.securityGroupIds) await this.getSecurityGroup(groupId);
     const keyPair = await this.getKeyPair(request.keyPairId);
-    if (request.idempotencyKey) {
-      const [earlier] = await this.listVms({
-        region: request.region,
-        tags: { [IDEMPOTENCY_TAG]: request.idempotencyKey },
-      });
-      if (earlier) {
-        if (
-          earlier.name !== request.name ||
-          earlier.specId !== request.specId ||
-          earlier.imageId !== request.imageId ||
-          earlier.subnetId !== request.subnetId
-        )
-          throw this.mismatch('createVm', request.region, 'name, spec, image or subnet');
-        return earlier;
-      }
-    }
+    const earlier = await earlierCreate(
+      request.idempotencyKey,
+      (tags) => this.listVms({ region: request.region, tags }),
+      (vm) =>
+        vm.name === request.name &&
+        vm.specId === request.specId &&
+        vm.imageId === request.imageId &&
+        vm.subnetId === request.subnetId,
+      () => this.mismatch('createVm', request.region, 'name, spec, image or subnet'),
+    );
+    if (earlier) return earlier;
     // CVM documents both 60 bytes and 128 characters for instance names: 60 holds either way.
     const nativeName = networkName(request.name);
     // RunInstances takes at most 16 KB of base64 user data.
@@ -1216,9 +1162,7 @@ export class TencentDriver implements CloudDriver {
       provider: 'tencent',
       operation: 'listVms',
     });
-    const showTerminated = includeTerminated || (statuses?.includes('Terminated') ?? false);
-    const wanted = (vm: Vm) =>
-      (showTerminated || vm.status !== 'Terminated') && (!statuses || statuses.includes(vm.status));
+    const wanted = vmStatusFilter(statuses, includeTerminated);
     const vms: Vm[] = [];
     const regions = region ? [region] : this.listRegionsDefault;
     for (const code of regions) {
