@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnFreePort, readJsonBody, sendJson } from '../../spec/testing/json-server.ts';
 import { selfSignedCertificate } from './certificate.ts';
 import {
   FAKE_SUBSCRIPTION,
@@ -112,8 +112,7 @@ export class FakeArm {
         return this.send(response, 500, { error: { code: 'InternalServerError', message: String(error) } });
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnFreePort(this.server);
     return { endpoint: this.endpoint, ca: cert, port: this.port };
   }
 
@@ -128,9 +127,7 @@ export class FakeArm {
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(server);
   }
 
   /** The next `method` request whose path matches answers with this HTTP error. */
@@ -181,13 +178,7 @@ export class FakeArm {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Handled {
-    const text = body === undefined ? '' : JSON.stringify(body);
-    response.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'x-ms-request-id': randomUUID(),
-      ...headers,
-    });
-    response.end(text);
+    sendJson(response, status, body, { 'x-ms-request-id': randomUUID(), ...headers });
     return true;
   }
 
@@ -238,18 +229,6 @@ export class FakeArm {
     });
   }
 
-  private async readBody(request: IncomingMessage): Promise<unknown> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    if (!text) return undefined;
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-
   /** One page of `items` with an absolute nextLink, as ARM pages. */
   private page(url: URL, items: unknown[]): Json {
     const skip = Number(url.searchParams.get('$skiptoken') ?? 0);
@@ -263,7 +242,7 @@ export class FakeArm {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<Handled> {
     const url = new URL(request.url ?? '/', this.endpoint);
     const method = request.method ?? 'GET';
-    const body = await this.readBody(request);
+    const body = await readJsonBody(request);
     const query = Object.fromEntries(url.searchParams.entries());
     this.requests.push({
       method,

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnFreePort, sendJson } from '../../spec/testing/json-server.ts';
 import { COMPUTE_SERVICE_ID, FIXTURE_SERVICES, FIXTURE_SKUS } from './billing-fixtures.ts';
 
 /**
@@ -35,16 +35,13 @@ export class FakeBilling {
         this.sendError(response, { status: 500, message: String(error), statusText: 'INTERNAL' });
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as AddressInfo).port;
+    return listenOnFreePort(this.server);
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(server);
   }
 
   /** The next request answers with this error, e.g. 429 RESOURCE_EXHAUSTED or 403 PERMISSION_DENIED. */
@@ -90,7 +87,7 @@ export class FakeBilling {
       return;
     }
     if (url.pathname === '/v1/services') {
-      this.sendJson(response, this.page('services', FIXTURE_SERVICES, query));
+      sendJson(response, 200, this.page('services', FIXTURE_SERVICES, query));
       return;
     }
     const skus = /^\/v1\/services\/([^/]+)\/skus$/.exec(url.pathname);
@@ -115,10 +112,10 @@ export class FakeBilling {
           });
           return;
         }
-        this.sendJson(response, { skus: [], nextPageToken: '' });
+        sendJson(response, 200, { skus: [], nextPageToken: '' });
         return;
       }
-      this.sendJson(response, this.page('skus', FIXTURE_SKUS, query));
+      sendJson(response, 200, this.page('skus', FIXTURE_SKUS, query));
       return;
     }
     this.sendError(response, {
@@ -139,17 +136,9 @@ export class FakeBilling {
     };
   }
 
-  private sendJson(response: ServerResponse, body: unknown): void {
-    response.statusCode = 200;
-    response.setHeader('content-type', 'application/json; charset=UTF-8');
-    response.end(JSON.stringify(body));
-  }
-
   private sendError(response: ServerResponse, error: ErrorReply): void {
-    response.statusCode = error.status;
-    response.setHeader('content-type', 'application/json; charset=UTF-8');
-    response.end(
-      JSON.stringify({ error: { code: error.status, message: error.message, status: error.statusText } }),
-    );
+    sendJson(response, error.status, {
+      error: { code: error.status, message: error.message, status: error.statusText },
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnFreePort, readJsonBody, sendJson } from '../../spec/testing/json-server.ts';
 import {
   FIXTURE_ACCELERATOR_TYPES,
   FIXTURE_IMAGES,
@@ -79,16 +79,13 @@ export class FakeCompute {
         this.sendError(response, { status: 500, reason: 'internalError', message: String(error) });
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as AddressInfo).port;
+    return listenOnFreePort(this.server);
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(server);
   }
 
   /** The next `method` request whose path matches fails with this HTTP error body. */
@@ -112,7 +109,7 @@ export class FakeCompute {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const body = await readBody(request);
+    const body = await readJsonBody(request);
     const query = Object.fromEntries(url.searchParams.entries());
     const method = request.method ?? 'GET';
     this.requests.push({ method, path: url.pathname, query, body });
@@ -150,7 +147,7 @@ export class FakeCompute {
     };
     const reply = this.route(context);
     if ('error' in reply) this.sendError(response, reply.error);
-    else this.sendJson(response, 200, reply.json);
+    else sendJson(response, 200, reply.json);
   }
 
   private route(context: RouteContext): { json: unknown } | { error: ErrorReply } {
@@ -745,13 +742,8 @@ export class FakeCompute {
     return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
   }
 
-  private sendJson(response: ServerResponse, status: number, json: unknown): void {
-    response.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
-    response.end(JSON.stringify(json));
-  }
-
   private sendError(response: ServerResponse, error: ErrorReply): void {
-    this.sendJson(response, error.status, {
+    sendJson(response, error.status, {
       error: {
         code: error.status,
         message: error.message,
@@ -807,16 +799,4 @@ function firstHost(cidr: string): string {
   const [base = '0.0.0.0'] = cidr.split('/');
   const octets = base.split('.');
   return [...octets.slice(0, 3), String(Number(octets[3] ?? 0) + 1)].join('.');
-}
-
-async function readBody(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnFreePort } from '../../spec/testing/json-server.ts';
 
 /**
  * A local GCE metadata server: what Application Default Credentials use on Compute Engine, Cloud
@@ -47,15 +47,12 @@ export class FakeMetadata {
       response.setHeader('content-type', 'application/text');
       response.end(value ?? 'Not Found');
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `127.0.0.1:${await listenOnFreePort(this.server)}`;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeNow(server);
   }
 }
