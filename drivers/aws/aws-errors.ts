@@ -1,3 +1,4 @@
+import { errorMessageOf, providerErrorParts, type ResourceHint } from '../spec/driver-kit/index.ts';
 import {
   AuthError,
   CapacityError,
@@ -13,12 +14,6 @@ import {
 
 /** EC2 asks callers to back off after throttling; its SDK starts near one second. */
 export const DEFAULT_THROTTLE_RETRY_AFTER_MS = 1000;
-
-/** What the driver knows about the resource a call was about, so NotFound names it. */
-export interface ResourceHint {
-  kind: string;
-  id: string;
-}
 
 /** Where credentials come from, named in AuthErrors so a person knows what to set. */
 export const CREDENTIALS_HINT =
@@ -42,13 +37,6 @@ export function awsErrorCode(error: unknown): string | undefined {
     if (typeof candidate === 'string' && candidate.length > 0 && candidate !== 'Error') return candidate;
   }
   return undefined;
-}
-
-function messageOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && typeof (error as AwsErrorShape).message === 'string') {
-    return (error as { message: string }).message;
-  }
-  return String(error);
 }
 
 const CAPACITY_CODES = new Set([
@@ -153,9 +141,8 @@ export function mapAwsError(
 ): DriverError {
   if (isDriverError(error)) return error;
   const code = awsErrorCode(error);
-  const message = messageOf(error);
-  const withCode: ErrorContext = { provider: 'aws', ...context, ...(code ? { providerCode: code } : {}) };
-  const text = code ? `${code}: ${message}` : message;
+  const message = errorMessageOf(error);
+  const { context: withCode, text } = providerErrorParts('aws', context, code, message);
 
   if (code === undefined) {
     return new ProviderError(text, { retryable: false, context: withCode, cause: error });

@@ -5,24 +5,8 @@ import type {
   Image as Ec2Image,
   InstanceTypeInfo,
 } from '@aws-sdk/client-ec2';
-import {
-  type Arch,
-  type Image,
-  type Region,
-  regionId,
-  resourceId,
-  type Spec,
-  zoneId,
-} from '../spec/index.ts';
-
-interface RegionFacts {
-  displayName: string;
-  city: string;
-  countryCode: string;
-  continent: string;
-  latitude: number;
-  longitude: number;
-}
+import { regionFact as fact, type RegionFacts, regionFromFacts } from '../spec/driver-kit/index.ts';
+import { type Arch, type Image, type Region, resourceId, type Spec } from '../spec/index.ts';
 
 /** EC2 does not say where its regions are; these are the documented locations (city coordinates). */
 const REGION_FACTS: Record<string, RegionFacts> = {
@@ -60,32 +44,17 @@ const REGION_FACTS: Record<string, RegionFacts> = {
   'ap-southeast-7': fact('Asia Pacific (Thailand)', 'Bangkok', 'TH', 'Asia', 13.76, 100.5),
 };
 
-function fact(
-  displayName: string,
-  city: string,
-  countryCode: string,
-  continent: string,
-  latitude: number,
-  longitude: number,
-): RegionFacts {
-  return { displayName, city, countryCode, continent, latitude, longitude };
-}
-
 export function toRegion(code: string, zones: readonly AvailabilityZone[]): Region {
-  const facts = REGION_FACTS[code];
-  return {
-    id: regionId('aws', code),
-    provider: 'aws',
+  // A region newer than this table keeps its code as name and sits at 0,0 until added above.
+  return regionFromFacts(
+    'aws',
     code,
-    // A region newer than this table keeps its code as name and sits at 0,0 until added above.
-    displayName: facts?.displayName ?? code,
-    latitude: facts?.latitude ?? 0,
-    longitude: facts?.longitude ?? 0,
-    ...(facts ? { city: facts.city, countryCode: facts.countryCode, continent: facts.continent } : {}),
-    zones: zones
+    REGION_FACTS[code],
+    code,
+    zones
       .filter((zone) => zone.ZoneName && (zone.ZoneType ?? 'availability-zone') === 'availability-zone')
-      .map((zone) => ({ id: zoneId('aws', code, zone.ZoneName as string), code: zone.ZoneName as string })),
-  };
+      .map((zone) => ({ code: zone.ZoneName as string })),
+  );
 }
 
 export function toArch(architecture: string | undefined): Arch | undefined {

@@ -4,36 +4,8 @@ import type {
   InstanceTypeQuotaItem,
   ZoneInfo,
 } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js';
-import {
-  type Arch,
-  type Gpu,
-  type Image,
-  type Region,
-  regionId,
-  resourceId,
-  type Spec,
-  zoneId,
-} from '../spec/index.ts';
-
-interface RegionFacts {
-  displayName: string;
-  city: string;
-  countryCode: string;
-  continent: string;
-  latitude: number;
-  longitude: number;
-}
-
-function fact(
-  displayName: string,
-  city: string,
-  countryCode: string,
-  continent: string,
-  latitude: number,
-  longitude: number,
-): RegionFacts {
-  return { displayName, city, countryCode, continent, latitude, longitude };
-}
+import { regionFact as fact, type RegionFacts, regionFromFacts } from '../spec/driver-kit/index.ts';
+import { type Arch, type Gpu, type Image, type Region, resourceId, type Spec } from '../spec/index.ts';
 
 /** DescribeRegions names regions (in Chinese unless asked in English) but not where they are. */
 const REGION_FACTS: Record<string, RegionFacts> = {
@@ -62,24 +34,19 @@ const REGION_FACTS: Record<string, RegionFacts> = {
 };
 
 export function toRegion(code: string, regionName: string | undefined, zones: readonly ZoneInfo[]): Region {
-  const facts = REGION_FACTS[code];
-  return {
-    id: regionId('tencent', code),
-    provider: 'tencent',
+  // A region newer than the table keeps Tencent's name and sits at 0,0 until added above.
+  return regionFromFacts(
+    'tencent',
     code,
-    // A region newer than the table keeps Tencent's name and sits at 0,0 until added above.
-    displayName: facts?.displayName ?? regionName ?? code,
-    latitude: facts?.latitude ?? 0,
-    longitude: facts?.longitude ?? 0,
-    ...(facts ? { city: facts.city, countryCode: facts.countryCode, continent: facts.continent } : {}),
-    zones: zones
+    REGION_FACTS[code],
+    regionName ?? code,
+    zones
       .filter((zone) => zone.Zone && zone.ZoneState === 'AVAILABLE')
       .map((zone) => ({
-        id: zoneId('tencent', code, zone.Zone as string),
         code: zone.Zone as string,
         ...(zone.ZoneName ? { displayName: zone.ZoneName } : {}),
       })),
-  };
+  );
 }
 
 interface GpuFacts {

@@ -1,4 +1,6 @@
 // Tencent Cloud API 3.0 error codes → the spec's typed errors.
+
+import { errorMessageOf, providerErrorParts, type ResourceHint } from '../spec/driver-kit/index.ts';
 import {
   AuthError,
   CapacityError,
@@ -16,12 +18,6 @@ import { CREDENTIALS_HINT } from './tencent-config.ts';
 /** Tencent's limits are per second; waiting one second lets the bucket refill. */
 export const DEFAULT_THROTTLE_RETRY_AFTER_MS = 1000;
 
-/** What the driver knows about the resource a call was about, so NotFound names it. */
-export interface ResourceHint {
-  kind: string;
-  id: string;
-}
-
 interface TencentErrorShape {
   code?: unknown;
   message?: unknown;
@@ -34,14 +30,6 @@ export function tencentErrorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as TencentErrorShape).code;
   return typeof code === 'string' && code.length > 0 ? code : undefined;
-}
-
-function messageOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const message = (error as TencentErrorShape).message;
-    if (typeof message === 'string') return message;
-  }
-  return String(error);
 }
 
 /** Codes that say a family: the part before the first dot ("LimitExceeded.InstanceQuota" → "LimitExceeded"). */
@@ -81,9 +69,8 @@ export function mapTencentError(
 ): DriverError {
   if (isDriverError(error)) return error;
   const code = tencentErrorCode(error);
-  const message = messageOf(error);
-  const withCode: ErrorContext = { provider: 'tencent', ...context, ...(code ? { providerCode: code } : {}) };
-  const text = code ? `${code}: ${message}` : message;
+  const message = errorMessageOf(error);
+  const { context: withCode, text } = providerErrorParts('tencent', context, code, message);
 
   if (code === undefined) {
     const status = (error as TencentErrorShape | null)?.httpCode;
