@@ -799,6 +799,9 @@ const ENGLISH_CASES: readonly Case[] = [
     withMcis,
   ],
   ['actually, make it 5', { kind: 'scale', target: { name: 'demo' }, change: { to: 5 } }, withLast],
+  // --- held out: asking whether an app is there is a status question, never an install
+  ['is nginx installed on demo?', { kind: 'mciStatus', target: { name: 'demo' } }, withMcis],
+  ['does gpu-lab have ollama?', { kind: 'mciStatus', target: { name: 'gpu-lab' } }, withMcis],
 ];
 
 describe('understand: English', () => {

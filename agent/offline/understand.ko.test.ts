@@ -547,6 +547,15 @@ const KOREAN_CASES: readonly Case[] = [
     '시간당 500원 이하 VM 서울에',
     { kind: 'searchSpecs', places: ['Seoul'], budget: { currency: 'KRW', per: 'hour' } },
   ],
+  // --- 설치돼 있는지 묻는 말은 상태 질문; "다시 돌려줘"는 재개
+  ['demo에 nginx 깔려있어?', { kind: 'mciStatus', target: { name: 'demo' } }, withMcis],
+  ['gpu-lab에 ollama 설치돼 있어?', { kind: 'mciStatus', target: { name: 'gpu-lab' } }, withMcis],
+  [
+    'analytics 멈췄던 거 다시 돌려줘',
+    { kind: 'control', action: 'resume', target: { name: 'analytics' } },
+    withMcis,
+  ],
+  ['demo에서 uptime 다시 돌려줘', { kind: 'runCommand', command: 'uptime' }, withMcis],
 ];
 
 describe('understand: Korean', () => {

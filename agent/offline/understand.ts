@@ -40,17 +40,18 @@ import { catalogRegions } from './vocabulary.ts';
 const CUES = {
   create:
     /\b(?:deploy|create|launch|spin(?:ning)?\s*(?:up|me)|provision|set\s*up|setup|stand\s*up|bring\s*up|fire\s*up|boot\s*up|start\s*up|build|make\s+(?:me\s+)?(?:a|an|\d)|set\s+(?:me|us)\s+up|hook\s+(?:me|us)\s+up|get\s+(?:\S+\s+){1,5}?(?:running|up|going|online)|(?:^|[.,;!?])\s*(?:so\s+|hey\s+|hi\s+|ok\s+)?(?:can|could|may)\s+(?:i|we)\s+(?:get|have|grab)|i(?:'d|\s+would)\s+like|(?:give|get)\s+(?:me|us)(?!\s+(?:the\s+|a\s+|an\s+)?(?:details?|status|info|information|list|prices?|overview|summary|costs?|quote|estimate|rundown))|i\s+need|i\s+want|we\s+need|need|want|allocate|rent|host|deployment\s+of)\b|만들|생성|띄워|띄우|띄어|띄울|배포|구축|프로비저닝|세팅|셋업|구성해|준비해|필요해|필요함|필요한데|(?<!지)원해|만드|(?<!다시\s*)올려\s*줘|(?<!다시\s*)올려봐|(?<!다시\s*)올리고/,
-  install: /\b(?:install|put|add|deploy|set\s*up|get)\b|설치|깔아|깔고|깔기|올려|추가|붙여|붙이/,
+  install:
+    /\b(?:install|put|add|deploy|set\s*up|get)\b|설치(?!\s*(?:돼|되어|됐|된|되)\s*있)|깔아|깔고|깔기|올려|추가|붙여|붙이/,
   run: /\b(?:run|execute|exec)\b|실행|돌려|수행|돌리|명령\S*\s*(?:을|를)?\s*(?:날려|보내|쳐)/,
   list: /(?:내|우리|제)\s*(?:인프라|mci|클러스터|서버|vm)|\b(?:anything|something)\s+running\b|\bwhat(?:'s|\s+is|\s+do\s+i\s+have|\s+have\s+i\s+got|\s+are)\s+(?:\w+\s+)?running\b|\bwhat\s+do\s+(?:i|we)\s+have\b|\b(?:everything|all)\s+(?:that\s+)?(?:i|we)(?:'ve|\s+have)?\s+(?:got\s+)?(?:running|up|deployed|out\s+there)\b|\bwhat\s+am\s+i\s+(?:paying|being\s+billed|billed)\s+for\b|\brundown\b|\bmy\s+(?:stuff|things|resources|machines|boxes)\b|\b(?:list|show|display|what|which|see|view|get|how\s+many)\b.*\b(?:mcis|clusters|infras?|deployments|vms|servers|instances|nodes|mci)\b|\bmy\s+(?:mcis|clusters|vms|servers|instances|deployments|infra)\b|\bmcis\b|목록|리스트|뭐\s*(?:가\s*)?있|뭐\s*(?:가\s*)?(?:돌아가|실행\s*중|떠\s*있|켜져)|뭐뭐|어떤\s*(?:mci|클러스터|서버|vm).*있|전부\s*보여|다\s*보여|현황/,
   status:
-    /\b(?:status|state|health|healthy|how\s+is|how's|hows|how\s+are|check\s+on|details?|describe|info|information|up\s+and\s+running|is\s+\S+\s+(?:running|up|ok|alive|ready)|show\s+me|show|look\s+at|get)\b|상태|어때|괜찮|문제\s*없|정상이|멀쩡|어떻게\s*(?:돼|되|됐)|확인|정보|상세|살아\s*있|잘\s*돌아|보여/,
+    /\bis\s+(?:\S+\s+)?installed\b|\bdoes\s+\S+\s+have\b|깔려\s*있|설치\s*(?:돼|되어|된)\s*있|\b(?:status|state|health|healthy|how\s+is|how's|hows|how\s+are|check\s+on|details?|describe|info|information|up\s+and\s+running|is\s+\S+\s+(?:running|up|ok|alive|ready)|show\s+me|show|look\s+at|get)\b|상태|어때|괜찮|문제\s*없|정상이|멀쩡|어떻게\s*(?:돼|되|됐)|확인|정보|상세|살아\s*있|잘\s*돌아|보여/,
   scale:
     /\b(?:scale|scaling|resize|grow|shrink|increase|decrease|reduce|expand|downsize|upsize|bump)\b|\b(?:up|down)\s+to\s+\d|\b(?:take|bring|set|size|cut|trim)\b.*\bto\s+\d+(?:\s+(?:nodes?|vms?|servers?|instances?|machines?))?\s*[.!?]*\s*$|\badd\s+\d+\s+(?:more\b|(?:to|into)\s)|\badd\s+\d+(?:\s+more)?\s+(?:nodes?|vms?|servers?|instances?|machines?|boxes|workers?)|\b(?:remove|drop|take\s+(?:away|out|off))\s+\d+\b(?!\s*(?:%|gb|gib|vcpus?|cores?|gpus?))|\btake\s+\d+\s+(?:\S+\s+)?(?:out|off|away)\b|\b(?:double|triple|quadruple|halve)\b|\bcut\s+(?:\S+\s+)?in\s+half\b|\b(?:twice|\d+\s*(?:x|times))\s+as\s+(?:many|big|large)\b|\d+\s*배|(?:절반|반)\s*(?:으로|만)|늘려|늘리|늘릴|키워|키우|키울|줄여|줄이|줄일|스케일|확장|축소|증설|감축|\d+\s*(?:대|개|노드)?\s*(?:만|을|를)?\s*(?:더|추가|빼|제거)/,
   suspend:
     /\b(?:suspend|stop|pause|shut\s*down|shutdown|power\s*off|turn\s*off|halt|hibernate|park|freeze)\b|\bput\s+(?:\S+\s+){0,3}?on\s+(?:hold|ice|pause)\b|\btake\s+(?:\S+\s+){0,3}?offline\b|쉬게\s*(?:해|하)|재워|잠재워|\b(?:turn|shut|power)\s+(?:\S+\s+){1,2}?(?:off|down)\b|중지|정지|멈춰|멈추|일시\s*정지|꺼\s*줘|꺼줘|끄고|꺼\s*놔|꺼놔|끄기|꺼|셧다운|스톱/,
   resume:
-    /\b(?:resume|start|unpause|power\s*on|turn\s*on|(?:turn|switch|power)\s+\S+\s+(?:back\s+)?on|wake(?:\s*up)?|bring\s+(?:\S+\s+){0,3}back|back\s+(?:up|online))\b|재개|다시\s*(?:시작|켜|가동|실행|올려|살려)|켜\s*줘|켜줘|켜|시작|재가동|깨워/,
+    /\b(?:resume|start|unpause|power\s*on|turn\s*on|(?:turn|switch|power)\s+\S+\s+(?:back\s+)?on|wake(?:\s*up)?|bring\s+(?:\S+\s+){0,3}back|back\s+(?:up|online))\b|재개|다시\s*(?:시작|켜|가동|실행|올려|살려|돌려|돌리)|켜\s*줘|켜줘|켜|시작|재가동|깨워/,
   reboot:
     /\b(?:reboot|restart|bounce|power\s*cycle|cycle)\b|재부팅|재시작|리부트|리부팅|껐다\s*(?:가\s*)?켜|다시\s*부팅/,
   terminate: /\b(?:terminate|kill)\b|종료|터미네이트|종료시켜/,
