@@ -143,9 +143,9 @@ describe('POST /api/mcis/:name/actions', () => {
   it('answers delete without confirm with the review and changes nothing', async () => {
     const before = await liveAwsVms();
     const response = await act(NAME, { action: 'delete' });
-    expect(response.status).toBe(409);
-    const { error, review } = (await response.json()) as MciActionNeedsConfirmation;
-    expect(error.code).toBe('NEEDS_CONFIRMATION');
+    expect(response.status).toBe(200);
+    const { needsConfirmation, review } = (await response.json()) as MciActionNeedsConfirmation;
+    expect(needsConfirmation).toBe(true);
     expect(review.action).toBe('delete');
     expect(review.destructive).toBe(true);
     expect(review.nodes.sort()).toEqual(['db-1', 'web-1', 'web-2']);
@@ -166,8 +166,9 @@ describe('POST /api/mcis/:name/actions', () => {
 
   it('suspends only after confirm, then resumes', async () => {
     const review = await act(NAME, { action: 'suspend' });
-    expect(review.status).toBe(409);
+    expect(review.status).toBe(200);
     const body = (await review.json()) as MciActionNeedsConfirmation;
+    expect(body.needsConfirmation).toBe(true);
     expect(body.review.destructive).toBe(false);
     expect(body.review.pricePerHourChange).toBeLessThanOrEqual(0);
     expect(body.review.costNote).toMatch(/\$/);

@@ -347,13 +347,12 @@ export const handleMciAction: ApiHandler = async (request, context, params) => {
     costNote: impact.note,
     destructive: action === 'delete' || action === 'reboot',
   };
+  // 200, not an error status: asking first is the normal path, and browsers log every 4xx as an error.
   const answer: MciActionNeedsConfirmation = {
-    error: {
-      code: 'NEEDS_CONFIRMATION',
-      message: outcome.error.message,
-      next: 'Show the review to the person; send the same action with "confirm": true only after they approve.',
-    },
+    needsConfirmation: true,
+    message: outcome.error.message,
+    next: 'Show the review to the person; send the same action with "confirm": true only after they approve.',
     review,
   };
-  return json(answer, 409);
+  return json(answer, 200);
 };

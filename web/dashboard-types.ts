@@ -94,7 +94,7 @@ export interface MciActionRequest {
   confirm?: boolean;
 }
 
-/** The 409 answer to an action without confirm: what will happen, for a confirmation card. */
+/** The answer to an action without confirm: what will happen, for a confirmation card. */
 export interface MciActionReview {
   mciName: string;
   action: MciAction;
@@ -114,8 +114,11 @@ export interface MciActionReview {
   destructive: boolean;
 }
 
+/** 200 to an action without confirm: nothing happened yet; show the review, then confirm. */
 export interface MciActionNeedsConfirmation {
-  error: { code: 'NEEDS_CONFIRMATION'; message: string; next: string };
+  needsConfirmation: true;
+  message: string;
+  next: string;
   review: MciActionReview;
 }
 

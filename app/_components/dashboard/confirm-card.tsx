@@ -1,5 +1,5 @@
 'use client';
-// The confirmation the tools demand, drawn from the API's 409 review: what happens to which nodes
+// The confirmation the tools demand, drawn from the API's review: what happens to which nodes
 // and what it does to the cost. Nothing runs until Approve.
 import { useEffect, useRef } from 'react';
 import type { MciActionReview } from '../../../web/dashboard-types.ts';

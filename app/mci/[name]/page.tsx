@@ -1,6 +1,6 @@
 'use client';
 // One MCI: its nodes (table and map), apps, endpoints and recent operations, and the actions on it.
-// Every action first asks the API without confirm; the review it answers (409) is shown, and the
+// Every action first asks the API without confirm; the review it answers is shown, and the
 // action runs only after Approve.
 import Link from 'next/link';
 import { useParams, useRouter } from 'next/navigation';
@@ -93,9 +93,9 @@ export default function MciPage() {
     setStarted(undefined);
     try {
       const response = await post(action, false);
-      if (response.status === 409) {
+      if (response.ok) {
         const body = (await response.clone().json()) as Partial<MciActionNeedsConfirmation>;
-        if (body.review) {
+        if (body.needsConfirmation && body.review) {
           setReview(body.review);
           return;
         }
