@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cidrBounds, fakeRequestId, fakeResourceId, numberToIp } from '../../spec/testing/fake-ids.ts';
 import {
   FAKE_ACCOUNT_ID,
   FIXTURE_IMAGES,
@@ -136,19 +137,6 @@ const NEXT_STATE: Partial<Record<FakeInstance['state'], FakeInstance['state']>> 
   'shutting-down': 'terminated',
 };
 
-function ipToNumber(ip: string): number {
-  return ip.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
-}
-function numberToIp(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
-}
-function cidrBounds(cidr: string): [number, number] {
-  const [address = '', prefix = '0'] = cidr.split('/');
-  const size = 2 ** (32 - Number(prefix));
-  const start = ipToNumber(address) - (ipToNumber(address) % size);
-  return [start, start + size - 1];
-}
-
 /** `*` and `?` wildcards of EC2 filters. */
 function wildcard(pattern: string): RegExp {
   const escaped = pattern
@@ -234,14 +222,11 @@ export class FakeEc2 {
   }
 
   private requestId(): string {
-    this.counter++;
-    const hex = this.counter.toString(16).padStart(12, '0');
-    return `5ec2fa4e-0000-4000-8000-${hex}`;
+    return fakeRequestId(++this.counter);
   }
 
   private newId(prefix: string): string {
-    this.counter++;
-    return `${prefix}-${createHash('sha256').update(String(this.counter)).digest('hex').slice(0, 17)}`;
+    return fakeResourceId(prefix, ++this.counter, 17);
   }
 
   private state(region: string): RegionState {

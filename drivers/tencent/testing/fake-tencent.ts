@@ -11,6 +11,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cidrBounds, fakeRequestId, fakeResourceId, numberToIp } from '../../spec/testing/fake-ids.ts';
 import {
   FAKE_SECRET_ID,
   FAKE_SECRET_KEY,
@@ -179,18 +180,6 @@ function sha256Hex(text: string): string {
 function hmac(key: string | Buffer, text: string): Buffer {
   return createHmac('sha256', key).update(text).digest();
 }
-function ipToNumber(ip: string): number {
-  return ip.split('.').reduce((sum, octet) => sum * 256 + Number(octet), 0);
-}
-function numberToIp(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
-}
-function cidrBounds(cidr: string): [number, number] {
-  const [address = '', prefix = '0'] = cidr.split('/');
-  const size = 2 ** (32 - Number(prefix));
-  const start = ipToNumber(address) - (ipToNumber(address) % size);
-  return [start, start + size - 1];
-}
 function validCidr(cidr: unknown): cidr is string {
   return typeof cidr === 'string' && /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/.test(cidr);
 }
@@ -338,17 +327,12 @@ export class FakeTencent {
   }
 
   private requestId(): string {
-    this.counter++;
-    return `5ec2fa4e-0000-4000-8000-${this.counter.toString(16).padStart(12, '0')}`;
+    return fakeRequestId(++this.counter);
   }
 
   private newId(prefix: string): string {
-    this.counter++;
-    return `${prefix}-${createHash('sha256')
-      .update(String(this.counter))
-      .digest('hex')
-      .replace(/[^a-z0-9]/g, '')
-      .slice(0, 8)}`;
+    // Lower-case hex: what the id checks (ID_PATTERN) take.
+    return fakeResourceId(prefix, ++this.counter, 8);
   }
 
   private state(region: string): RegionState {
