@@ -6,6 +6,7 @@
  * or S2A_AZURE_SMOKE=1 after `az login`); prints "skipped" otherwise. Costs a few cents.
  */
 import { waitForVmStatus } from '../spec/index.ts';
+import { createSmokeVm, runSmoke, skipSmokeUnless } from '../spec/testing/smoke.ts';
 import { azureSettings } from './azure-config.ts';
 import { AzureDriver } from './azure-driver.ts';
 
@@ -13,12 +14,11 @@ const environment = process.env;
 const hasCredentials =
   Boolean(environment.AZURE_CLIENT_ID && environment.AZURE_TENANT_ID && environment.AZURE_CLIENT_SECRET) ||
   environment.S2A_AZURE_SMOKE === '1';
-if (!environment.AZURE_SUBSCRIPTION_ID || !hasCredentials) {
-  console.log(
-    'smoke:azure skipped: set AZURE_SUBSCRIPTION_ID and AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET (or S2A_AZURE_SMOKE=1 after az login) to run it',
-  );
-  process.exit(0);
-}
+skipSmokeUnless(
+  'smoke:azure',
+  Boolean(environment.AZURE_SUBSCRIPTION_ID) && hasCredentials,
+  'set AZURE_SUBSCRIPTION_ID and AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET (or S2A_AZURE_SMOKE=1 after az login) to run it',
+);
 
 const region = environment.S2A_AZURE_SMOKE_REGION ?? 'koreacentral';
 const size = environment.S2A_AZURE_SMOKE_SIZE ?? 'Standard_B2s';
@@ -26,66 +26,26 @@ const run = `s2a-smoke-${Date.now().toString(36)}`;
 const tags = { 's2a:mci': run, 's2a:op': run, 's2a:owner': run };
 const driver = new AzureDriver(azureSettings({ driver: 'azure' }, environment));
 const wait = { timeoutMs: 600_000, pollIntervalMs: 5_000 };
-const cleanup: (() => Promise<unknown>)[] = [];
 
-try {
+await runSmoke('smoke:azure', driver, async (undo) => {
   const regions = await driver.listRegions();
   console.log(`regions: ${regions.length}`);
   const spec = await driver.getSpec(`azure+${region}+${size}`);
   const image = (await driver.listImages({ region, os: 'ubuntu', arch: spec.arch }))[0];
   if (!image) throw new Error(`no Ubuntu ${spec.arch} image listed in ${region}`);
   console.log(`spec ${spec.id} ($${spec.pricePerHour ?? '?'}/h), image ${image.id}`);
-  const vNet = await driver.createVNet({ region, name: `${run}-vnet`, cidrBlock: '10.77.0.0/16', tags });
-  cleanup.unshift(() => driver.deleteVNet(vNet.id));
-  const subnet = await driver.createSubnet({
-    vNetId: vNet.id,
-    name: `${run}-subnet`,
-    cidrBlock: '10.77.1.0/24',
-    tags,
-  });
-  cleanup.unshift(() => driver.deleteSubnet(subnet.id));
-  const group = await driver.createSecurityGroup({
-    vNetId: vNet.id,
-    name: `${run}-sg`,
-    rules: [{ direction: 'inbound', protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '0.0.0.0/0' }],
-    tags,
-  });
-  cleanup.unshift(() => driver.deleteSecurityGroup(group.id));
-  const keyPair = await driver.createKeyPair({ region, name: `${run}-key`, tags });
-  cleanup.unshift(() => driver.deleteKeyPair(keyPair.id));
-  const vm = await driver.createVm({
-    region,
-    name: `${run}-vm`,
-    specId: spec.id,
-    imageId: image.id,
-    subnetId: subnet.id,
-    securityGroupIds: [group.id],
-    keyPairId: keyPair.id,
-    tags,
-  });
-  cleanup.unshift(async () => {
-    await driver.terminateVm(vm.id);
-    await waitForVmStatus(driver, vm.id, ['Terminated'], wait);
-  });
-  const running = await waitForVmStatus(driver, vm.id, ['Running'], wait);
+  const running = await createSmokeVm(
+    driver,
+    { region, run, cidrBlock: '10.77.0.0/16', specId: spec.id, imageId: image.id, tags, wait },
+    undo,
+  );
   console.log(
     `VM ${running.id} Running at ${running.publicIp} (ssh ${running.username}@${running.publicIp})`,
   );
-  await driver.suspendVm(vm.id);
-  await waitForVmStatus(driver, vm.id, ['Suspended'], wait);
+  await driver.suspendVm(running.id);
+  await waitForVmStatus(driver, running.id, ['Suspended'], wait);
   console.log('deallocated');
-  await driver.resumeVm(vm.id);
-  await waitForVmStatus(driver, vm.id, ['Running'], wait);
+  await driver.resumeVm(running.id);
+  await waitForVmStatus(driver, running.id, ['Running'], wait);
   console.log('started again');
-} finally {
-  for (const step of cleanup) {
-    try {
-      await step();
-    } catch (error) {
-      console.error(`cleanup step failed: ${String(error)}`);
-      process.exitCode = 1;
-    }
-  }
-  await driver.close();
-}
-console.log(process.exitCode ? 'smoke:azure finished with cleanup errors' : 'smoke:azure passed');
+});

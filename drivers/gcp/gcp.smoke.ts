@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { createSmokeVm, runSmoke, skipSmokeUnless } from '../spec/testing/smoke.ts';
 import { gcpDriverOptions } from './gcp-config.ts';
 import { GcpDriver } from './gcp-driver.ts';
 
@@ -16,74 +17,29 @@ const hasCredentials =
   Boolean(environment.GOOGLE_APPLICATION_CREDENTIALS) ||
   (environment.S2A_GCP_SMOKE === '1' && existsSync(adcFile));
 const project = environment.GOOGLE_CLOUD_PROJECT ?? environment.GCLOUD_PROJECT;
-
-if (!hasCredentials || !project) {
-  console.log(
-    'smoke:gcp skipped: set GOOGLE_APPLICATION_CREDENTIALS (or S2A_GCP_SMOKE=1 with gcloud application-default credentials) and GOOGLE_CLOUD_PROJECT to run it',
-  );
-  process.exit(0);
-}
+skipSmokeUnless(
+  'smoke:gcp',
+  hasCredentials && Boolean(project),
+  'set GOOGLE_APPLICATION_CREDENTIALS (or S2A_GCP_SMOKE=1 with gcloud application-default credentials) and GOOGLE_CLOUD_PROJECT to run it',
+);
 
 const region = environment.S2A_GCP_SMOKE_REGION ?? 'us-central1';
 const run = `s2a-smoke-${Date.now().toString(36)}`;
 const tags = { 's2a:mci': run, 's2a:op': run, 's2a:owner': run };
 const driver = new GcpDriver(gcpDriverOptions({ driver: 'gcp' }, environment));
-const cleanup: (() => Promise<unknown>)[] = [];
+const wait = { timeoutMs: 600_000, pollIntervalMs: 5_000 };
 
-async function waitFor(id: string, status: string): Promise<void> {
-  for (let attempt = 0; attempt < 120; attempt++) {
-    if ((await driver.getVm(id)).status === status) return;
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-  }
-  throw new Error(`${id} did not become ${status}`);
-}
-
-try {
+await runSmoke('smoke:gcp', driver, async (undo) => {
   const regions = await driver.listRegions();
   console.log(`regions: ${regions.length}`);
   const spec = await driver.getSpec(`gcp+${region}+e2-micro`);
   const image = (await driver.listImages({ region, os: 'ubuntu', arch: 'x86_64' }))[0];
   if (!image) throw new Error(`no Ubuntu image listed for ${region}`);
   console.log(`spec ${spec.id}, image ${image.id}`);
-  const vNet = await driver.createVNet({ region, name: run, cidrBlock: '10.99.0.0/16', tags });
-  cleanup.unshift(() => driver.deleteVNet(vNet.id));
-  const subnet = await driver.createSubnet({ vNetId: vNet.id, name: run, cidrBlock: '10.99.1.0/24', tags });
-  cleanup.unshift(() => driver.deleteSubnet(subnet.id));
-  const group = await driver.createSecurityGroup({
-    vNetId: vNet.id,
-    name: run,
-    rules: [{ direction: 'inbound', protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '0.0.0.0/0' }],
-    tags,
-  });
-  cleanup.unshift(() => driver.deleteSecurityGroup(group.id));
-  const keyPair = await driver.createKeyPair({ region, name: run, tags });
-  cleanup.unshift(() => driver.deleteKeyPair(keyPair.id));
-  const vm = await driver.createVm({
-    region,
-    name: run,
-    specId: spec.id,
-    imageId: image.id,
-    subnetId: subnet.id,
-    securityGroupIds: [group.id],
-    keyPairId: keyPair.id,
-    tags,
-  });
-  cleanup.unshift(async () => {
-    await driver.terminateVm(vm.id);
-    await waitFor(vm.id, 'Terminated');
-  });
-  await waitFor(vm.id, 'Running');
-  const running = await driver.getVm(vm.id);
+  const running = await createSmokeVm(
+    driver,
+    { region, run, cidrBlock: '10.99.0.0/16', specId: spec.id, imageId: image.id, tags, wait },
+    undo,
+  );
   console.log(`VM ${running.id} Running at ${running.publicIp}`);
-} finally {
-  for (const step of cleanup) {
-    try {
-      await step();
-    } catch (error) {
-      console.error(`cleanup step failed: ${String(error)}`);
-      process.exitCode = 1;
-    }
-  }
-  await driver.close();
-}
-console.log('smoke:gcp passed');
+});

@@ -1,0 +1,96 @@
+// The skeleton of a driver's live smoke test (`npm run smoke:<provider>`).
+// Why here: a smoke test spends real money. Every driver's must skip quietly without credentials,
+// delete whatever it made (newest first) whether or not a step failed, and fail the run when a
+// deletion fails, so nothing is left running unnoticed. The steps in between are the driver's.
+import type { CloudDriver } from '../driver.ts';
+import type { Tags } from '../schemas.ts';
+import { type WaitForVmStatusOptions, waitForVmStatus } from '../wait.ts';
+
+/** Prints "<name> skipped: <hint>" and ends the process unless the credentials are there. */
+export function skipSmokeUnless(name: string, hasCredentials: boolean, hint: string): void {
+  if (hasCredentials) return;
+  console.log(`${name} skipped: ${hint}`);
+  process.exit(0);
+}
+
+/** Registers how to undo a step; undone newest first. */
+export type Undo = (step: () => Promise<unknown>) => void;
+
+/**
+ * Runs `steps`, then every registered undo step and closes the driver, whatever happened; a failed
+ * undo step is printed and makes the exit code 1. A failed step rejects after the cleanup.
+ */
+export async function runSmoke(
+  name: string,
+  driver: Pick<CloudDriver, 'close'>,
+  steps: (undo: Undo) => Promise<void>,
+): Promise<void> {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    await steps((step) => cleanup.unshift(step));
+  } finally {
+    for (const step of cleanup) {
+      try {
+        await step();
+      } catch (error) {
+        console.error(`cleanup step failed: ${String(error)}`);
+        process.exitCode = 1;
+      }
+    }
+    await driver.close();
+  }
+  console.log(process.exitCode ? `${name} finished with cleanup errors` : `${name} passed`);
+}
+
+/** What a smoke VM is made of; `run` names everything and `cidrBlock` is the vNet's /16. */
+export interface SmokeVmRequest {
+  region: string;
+  run: string;
+  cidrBlock: `${number}.${number}.0.0/16`;
+  specId: string;
+  imageId: string;
+  tags: Tags;
+  /** How long to wait for Running and, on cleanup, for Terminated. */
+  wait: WaitForVmStatusOptions;
+}
+
+/**
+ * Creates a throwaway vNet, subnet (the vNet's first /24), SSH-only security group, key pair and a
+ * VM in them, each with its undo step (the VM's waits for Terminated); returns the Running VM.
+ */
+export async function createSmokeVm(driver: CloudDriver, request: SmokeVmRequest, undo: Undo) {
+  const { region, run, tags } = request;
+  const vNet = await driver.createVNet({ region, name: `${run}-vnet`, cidrBlock: request.cidrBlock, tags });
+  undo(() => driver.deleteVNet(vNet.id));
+  const subnet = await driver.createSubnet({
+    vNetId: vNet.id,
+    name: `${run}-subnet`,
+    cidrBlock: request.cidrBlock.replace('.0.0/16', '.1.0/24'),
+    tags,
+  });
+  undo(() => driver.deleteSubnet(subnet.id));
+  const group = await driver.createSecurityGroup({
+    vNetId: vNet.id,
+    name: `${run}-sg`,
+    rules: [{ direction: 'inbound', protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '0.0.0.0/0' }],
+    tags,
+  });
+  undo(() => driver.deleteSecurityGroup(group.id));
+  const keyPair = await driver.createKeyPair({ region, name: `${run}-key`, tags });
+  undo(() => driver.deleteKeyPair(keyPair.id));
+  const vm = await driver.createVm({
+    region,
+    name: `${run}-vm`,
+    specId: request.specId,
+    imageId: request.imageId,
+    subnetId: subnet.id,
+    securityGroupIds: [group.id],
+    keyPairId: keyPair.id,
+    tags,
+  });
+  undo(async () => {
+    await driver.terminateVm(vm.id);
+    await waitForVmStatus(driver, vm.id, ['Terminated'], request.wait);
+  });
+  return waitForVmStatus(driver, vm.id, ['Running'], request.wait);
+}
