@@ -5,6 +5,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { z } from 'zod';
 import type { Repository } from '../../store/types.ts';
+import { cidrInside, vmStatusFilter } from '../spec/driver-kit/index.ts';
 import {
   type CloudDriver,
   CreateKeyPairRequestSchema,
@@ -1308,12 +1309,11 @@ export class AzureDriver implements CloudDriver {
     for (const tombstone of await this.state.tombstones.live(this.now())) {
       if (!seen.has(tombstone.vm.id)) vms.push(await this.terminated(tombstone.vm.id, 'listVms'));
     }
-    const showTerminated = input.includeTerminated || (input.statuses?.includes('Terminated') ?? false);
+    const statusMatches = vmStatusFilter(input.statuses, input.includeTerminated);
     return vms.filter(
       (vm) =>
         (!input.region || vm.region === input.region) &&
-        (showTerminated || vm.status !== 'Terminated') &&
-        (!input.statuses || input.statuses.includes(vm.status)) &&
+        statusMatches(vm) &&
         matchesTags(vm.tags, input.tags),
     );
   }
@@ -1516,19 +1516,4 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 /** A list inside a resource group that may not exist yet: empty then. */
 async function collectOrEmpty<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return (await orUndefined(collect(iterable))) ?? [];
-}
-
-function cidrParts(cidr: string): { base: number; prefix: number } {
-  const [address = '', prefix = '0'] = cidr.split('/');
-  const base = address.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
-  return { base, prefix: Number(prefix) };
-}
-
-/** True when `inner` lies inside `outer`. */
-function cidrInside(inner: string, outer: string): boolean {
-  const a = cidrParts(inner);
-  const b = cidrParts(outer);
-  if (a.prefix < b.prefix) return false;
-  const size = 2 ** (32 - b.prefix);
-  return Math.floor(a.base / size) === Math.floor(b.base / size);
 }

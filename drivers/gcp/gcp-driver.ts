@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { protos } from '@google-cloud/compute';
 import type { Repository } from '../../store/types.ts';
+import { cidrInside, vmStatusFilter } from '../spec/driver-kit/index.ts';
 import {
   type CloudDriver,
   CreateKeyPairRequestSchema,
@@ -1153,12 +1154,11 @@ export class GcpDriver implements CloudDriver {
     for (const tombstone of await this.state.tombstones.live(this.now())) {
       if (!seen.has(tombstone.vm.id)) vms.push(await this.terminated(tombstone.vm.id, 'listVms'));
     }
-    const showTerminated = input.includeTerminated || (input.statuses?.includes('Terminated') ?? false);
+    const statusMatches = vmStatusFilter(input.statuses, input.includeTerminated);
     return vms.filter(
       (vm) =>
         (!input.region || vm.region === input.region) &&
-        (showTerminated || vm.status !== 'Terminated') &&
-        (!input.statuses || input.statuses.includes(vm.status)) &&
+        statusMatches(vm) &&
         matchesTags(vm.tags, input.tags),
     );
   }
@@ -1293,19 +1293,4 @@ async function collectAggregated<T>(iterable: AsyncIterable<[string, unknown]>, 
 function uuidFrom(key: string): string {
   const hex = createHash('sha256').update(key).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-function cidrParts(cidr: string): { base: number; prefix: number } {
-  const [address = '', prefix = '0'] = cidr.split('/');
-  const base = address.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
-  return { base, prefix: Number(prefix) };
-}
-
-/** True when `inner` lies inside `outer`. */
-function cidrInside(inner: string, outer: string): boolean {
-  const a = cidrParts(inner);
-  const b = cidrParts(outer);
-  if (a.prefix < b.prefix) return false;
-  const size = 2 ** (32 - b.prefix);
-  return Math.floor(a.base / size) === Math.floor(b.base / size);
 }
