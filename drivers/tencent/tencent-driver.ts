@@ -64,6 +64,7 @@ import {
   type VmStatus,
   type VNet,
 } from '../spec/index.ts';
+import { VmTombstones } from '../spec/resource-ledger.ts';
 import { generateRsaKeyPair } from '../spec/ssh-keys.ts';
 import { loginUserFor, toImage, toRegion, toSpecs } from './convert-catalog.ts';
 import {
@@ -100,7 +101,6 @@ import {
   TencentConnectionSchema,
 } from './tencent-config.ts';
 import { mapTencentError, tencentErrorCode } from './tencent-errors.ts';
-import { TencentState } from './tencent-state.ts';
 
 type CvmModule = typeof import('tencentcloud-sdk-nodejs-cvm');
 type CommonModule = typeof import('tencentcloud-sdk-nodejs-common');
@@ -162,7 +162,8 @@ export class TencentDriver implements CloudDriver {
   private readonly regionsCache = new LoadCache<Region[]>();
   /** Last status seen per VM and since when: CVM keeps no time of the last state change. */
   private readonly statusSeen = new Map<string, { status: VmStatus; since: string }>();
-  private readonly state: TencentState;
+  /** VMs this driver terminated: CVM forgets a terminated instance within seconds, the contract does not. */
+  private readonly tombstones: VmTombstones;
   private readonly clock: () => number;
   private sdkLoading: Promise<{ cvm: CvmModule; common: CommonModule }> | undefined;
   private credentials: ResolvedCredentials | undefined;
@@ -175,7 +176,7 @@ export class TencentDriver implements CloudDriver {
     this.home = home;
     this.homeRegion = this.settings.region ?? environment.TENCENTCLOUD_REGION ?? 'ap-seoul';
     this.listRegionsDefault = this.settings.regions ?? [this.homeRegion];
-    this.state = new TencentState('tencent', store);
+    this.tombstones = new VmTombstones('tencent', store);
     this.clock = clock ?? Date.now;
   }
 
@@ -1139,13 +1140,7 @@ export class TencentDriver implements CloudDriver {
 
   /** The tombstone of a VM CVM no longer lists, marked gone from now on; undefined when there is none. */
   private async fromTombstone(id: string): Promise<Vm | undefined> {
-    const tombstone = await this.state.tombstone(id);
-    if (!tombstone) return undefined;
-    if (!tombstone.goneAt) {
-      tombstone.goneAt = this.now();
-      await this.state.putTombstone(tombstone);
-    }
-    return { ...tombstone.vm, status: 'Terminated', statusSince: tombstone.goneAt, publicIp: null };
+    return (await this.tombstones.terminated(id, this.clock()))?.vm;
   }
 
   async getVm(id: string): Promise<Vm> {
@@ -1174,7 +1169,7 @@ export class TencentDriver implements CloudDriver {
       vms.push(...found.filter(wanted));
       // Terminated VMs CVM forgot: from tombstones, matching the same filter.
       const listed = new Set(found.map((vm) => vm.id));
-      for (const tombstone of await this.state.tombstones(this.clock())) {
+      for (const tombstone of await this.tombstones.live(this.clock())) {
         const { vm } = tombstone;
         if (vm.region !== code || listed.has(vm.id)) continue;
         if (!Object.entries(tags ?? {}).every(([key, value]) => vm.tags[key] === value)) continue;
@@ -1253,7 +1248,7 @@ export class TencentDriver implements CloudDriver {
       { kind: 'vm', id },
     );
     if (operation === 'terminateVm') {
-      await this.state.putTombstone({ vm: { ...vmBefore, status: 'Terminating' }, requestedAt: this.now() });
+      await this.tombstones.put({ vm: { ...vmBefore, status: 'Terminating' }, requestedAt: this.now() });
     }
     const after = await this.describeOne(operation, region, local);
     if (after) return this.toVms(region, [after])[0] as Vm;
