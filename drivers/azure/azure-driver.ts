@@ -5,7 +5,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { z } from 'zod';
 import type { Repository } from '../../store/types.ts';
-import { cidrInside, vmStatusFilter } from '../spec/driver-kit/index.ts';
+import { cidrInside, type ResourceHint, vmStatusFilter } from '../spec/driver-kit/index.ts';
 import {
   type CloudDriver,
   CreateKeyPairRequestSchema,
@@ -41,7 +41,7 @@ import {
 } from '../spec/index.ts';
 import { fingerprintOf, generateEd25519KeyPair } from '../spec/ssh-keys.ts';
 import type { AzureSettings } from './azure-config.ts';
-import { mapThrown, type NotFoundTarget } from './azure-errors.ts';
+import { mapThrown } from './azure-errors.ts';
 import { fetchRetailPrices } from './azure-prices.ts';
 import { AzureState } from './azure-state.ts';
 import {
@@ -263,7 +263,7 @@ export class AzureDriver implements CloudDriver {
     operation: DriverOperation,
     region: string | undefined,
     work: (clients: Clients) => Promise<T>,
-    target?: NotFoundTarget,
+    target?: ResourceHint,
   ): Promise<T> {
     try {
       return await work(await this.clients());

@@ -1,3 +1,4 @@
+import { asRecord, parseJsonOrUndefined, type ResourceHint } from '../spec/driver-kit/index.ts';
 import {
   AuthError,
   CapacityError,
@@ -33,27 +34,9 @@ export interface ArmFailure {
   retryAfterSeconds?: number;
 }
 
-/** What the error names as the resource, for NotFoundError. */
-export interface NotFoundTarget {
-  kind: string;
-  id: string;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Reads an ARM error body (object or JSON text). */
 export function failureFromBody(body: unknown, httpStatus: number | undefined): ArmFailure | undefined {
-  const parsed = typeof body === 'string' ? parseJson(body) : body;
+  const parsed = typeof body === 'string' ? parseJsonOrUndefined(body) : body;
   const record = asRecord(parsed);
   const error = asRecord(record?.error) ?? (typeof record?.code === 'string' ? record : undefined);
   if (!error || typeof error.code !== 'string') return undefined;
@@ -188,7 +171,7 @@ const TRANSIENT_CODES = [
 export function mapArmFailure(
   failure: ArmFailure,
   context: ErrorContext,
-  target?: NotFoundTarget,
+  target?: ResourceHint,
 ): DriverError {
   // OperationNotAllowed is Azure's quota code, but also "not now" for other reasons: the message tells.
   const codes = failure.codes.map((code) =>
@@ -230,7 +213,7 @@ export function mapArmFailure(
 const IDENTITY_ERRORS = ['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError'];
 
 /** Maps anything an SDK threw; errors already typed pass through. */
-export function mapThrown(error: unknown, context: ErrorContext, target?: NotFoundTarget): DriverError {
+export function mapThrown(error: unknown, context: ErrorContext, target?: ResourceHint): DriverError {
   if (isDriverError(error)) return error;
   const name = error instanceof Error ? error.name : '';
   const text = error instanceof Error ? error.message : String(error);

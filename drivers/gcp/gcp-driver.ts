@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { protos } from '@google-cloud/compute';
 import type { Repository } from '../../store/types.ts';
-import { cidrInside, vmStatusFilter } from '../spec/driver-kit/index.ts';
+import { cidrInside, type ResourceHint, vmStatusFilter } from '../spec/driver-kit/index.ts';
 import {
   type CloudDriver,
   CreateKeyPairRequestSchema,
@@ -49,7 +49,7 @@ import {
 import { n1GpuAllowed, n1GpuSpecs, parseN1GpuSpecName } from './convert-n1-gpu.ts';
 import { isAnchorFirewall, ruleToFirewall, toSecurityGroup, toSubnet, toVNet } from './convert-network.ts';
 import { GCP_USERNAME, parseVmCspId, sshKeysMetadata, toVm, vmCspId } from './convert-vm.ts';
-import { failureFromOperation, mapComputeFailure, mapThrown, type NotFoundTarget } from './gcp-errors.ts';
+import { failureFromOperation, mapComputeFailure, mapThrown } from './gcp-errors.ts';
 import type { BillingCatalogPrices, BillingEndpoint } from './gcp-pricing.ts';
 import { GcpState } from './gcp-state.ts';
 
@@ -204,7 +204,7 @@ export class GcpDriver implements CloudDriver {
     operation: DriverOperation,
     region: string | undefined,
     work: (clients: Clients) => Promise<T>,
-    target?: NotFoundTarget,
+    target?: ResourceHint,
   ): Promise<T> {
     try {
       return await work(await this.clients());

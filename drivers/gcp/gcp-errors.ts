@@ -1,3 +1,4 @@
+import { asRecord, parseJsonOrUndefined, type ResourceHint } from '../spec/driver-kit/index.ts';
 import {
   AuthError,
   CapacityError,
@@ -28,28 +29,10 @@ export interface ComputeFailure {
   retryAfterSeconds?: number;
 }
 
-/** What the error names as the resource, for NotFoundError. */
-export interface NotFoundTarget {
-  kind: string;
-  id: string;
-}
-
 interface ErrorBodyItem {
   reason?: unknown;
   code?: unknown;
   message?: unknown;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function itemsOf(list: unknown): ErrorBodyItem[] {
@@ -60,7 +43,7 @@ function itemsOf(list: unknown): ErrorBodyItem[] {
 
 /** Reads an HTTP error body (object or JSON text) into a failure. */
 export function failureFromBody(body: unknown, httpStatus: number | undefined): ComputeFailure | undefined {
-  const parsed = typeof body === 'string' ? parseJson(body) : body;
+  const parsed = typeof body === 'string' ? parseJsonOrUndefined(body) : body;
   const error = asRecord(asRecord(parsed)?.error);
   if (!error) return undefined;
   const items = itemsOf(error.errors);
@@ -173,7 +156,7 @@ const TRANSIENT_REASONS = ['internalerror', 'backenderror', 'unavailable', 'dead
 export function mapComputeFailure(
   failure: ComputeFailure,
   context: ErrorContext,
-  target?: NotFoundTarget,
+  target?: ResourceHint,
 ): DriverError {
   const reasons = failure.reasons.map(normalise);
   const has = (list: string[]) => reasons.some((reason) => list.includes(reason));
@@ -207,7 +190,7 @@ export function mapComputeFailure(
 }
 
 /** Maps anything the client library threw; errors already typed pass through. */
-export function mapThrown(error: unknown, context: ErrorContext, target?: NotFoundTarget): DriverError {
+export function mapThrown(error: unknown, context: ErrorContext, target?: ResourceHint): DriverError {
   if (isDriverError(error)) return error;
   const failure = failureFromThrown(error);
   if (failure) return mapComputeFailure(failure, context, target);

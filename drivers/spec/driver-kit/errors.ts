@@ -34,3 +34,17 @@ export function providerErrorParts(
     text: code ? `${code}: ${message}` : message,
   };
 }
+
+/** `value` as a record when it is a non-null object: provider error bodies are untyped JSON. */
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The JSON in `text`, or undefined when it is none (error bodies may be empty, HTML or plain text). */
+export function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
