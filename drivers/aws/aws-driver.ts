@@ -1,7 +1,6 @@
 // The AWS driver: the CloudDriver contract on EC2 (@aws-sdk/client-ec2, loaded on first use).
 import type { EC2Client, Image as Ec2Image, Filter, Instance, IpPermission, Tag } from '@aws-sdk/client-ec2';
 import {
-  cidrInside,
   creationTags,
   earlierCreate,
   idempotencyMismatch,
@@ -10,8 +9,12 @@ import {
   parseOwnId,
   type ResourceHint,
   regionsToSearch,
+  requireImageRunsOn,
   requireKnownRegion,
+  requireSubnetInsideVNet,
+  requireSubnetZone,
   sameKeyPairRequest,
+  specForCreate,
   tagFilters,
   vmStatusFilter,
 } from '../spec/driver-kit/index.ts';
@@ -526,13 +529,7 @@ export class AwsDriver implements CloudDriver {
     });
     const vNet = await this.getVNet(request.vNetId);
     const context = { provider: 'aws' as const, operation: 'createSubnet', region: vNet.region };
-    if (!cidrInside(request.cidrBlock, vNet.cidrBlock)) {
-      throw new InvalidRequestError(
-        `subnet ${request.cidrBlock} is outside vNet ${vNet.cidrBlock}`,
-        context,
-        [`cidrBlock: ${request.cidrBlock} is not inside the vNet's ${vNet.cidrBlock}`],
-      );
-    }
+    requireSubnetInsideVNet(request.cidrBlock, vNet.cidrBlock, context);
     const earlier = await earlierCreate(
       request.idempotencyKey,
       (tags) => this.listSubnets({ region: vNet.region, tags }),
@@ -899,40 +896,12 @@ export class AwsDriver implements CloudDriver {
     const request = parseRequest(CreateVmRequestSchema, input, { provider: 'aws', operation: 'createVm' });
     const context = { provider: 'aws' as const, operation: 'createVm', region: request.region };
     await this.requireRegion(request.region, 'createVm');
-    const specRef = parseResourceId(request.specId);
-    if (specRef?.provider !== 'aws' || specRef.region !== request.region) {
-      throw new InvalidRequestError(`spec ${request.specId} is not offered in ${request.region}`, context, [
-        `specId: ${request.specId} is not a spec of aws+${request.region}`,
-      ]);
-    }
-    let spec: Spec;
-    try {
-      spec = await this.getSpec(request.specId);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      throw new InvalidRequestError(
-        `instance type ${specRef.local} is not offered in ${request.region}`,
-        context,
-        [`specId: unknown instance type ${specRef.local}`],
-      );
-    }
+    const spec = await specForCreate('aws', request, (id) => this.getSpec(id), context);
     const { image } = await this.rawImage(request.imageId, 'createVm');
     const converted = toImage(request.region, image);
-    if (!converted || converted.arch !== spec.arch) {
-      throw new InvalidRequestError(
-        `image ${request.imageId} (${image.Architecture}) does not run on ${spec.name} (${spec.arch})`,
-        context,
-        [`imageId: architecture ${image.Architecture} differs from the spec's ${spec.arch}`],
-      );
-    }
+    requireImageRunsOn(request.imageId, converted, image.Architecture, spec, context);
     const subnet = await this.getSubnet(request.subnetId);
-    if (request.zone && subnet.zone && request.zone !== subnet.zone) {
-      throw new InvalidRequestError(
-        `subnet ${subnet.id} is in ${subnet.zone}, not ${request.zone}`,
-        context,
-        [`zone: the subnet is in ${subnet.zone}`],
-      );
-    }
+    requireSubnetZone(subnet, request.zone, context);
     const zone = request.zone ?? subnet.zone;
     if (zone && spec.zones && !spec.zones.includes(zone)) {
       throw new InvalidRequestError(

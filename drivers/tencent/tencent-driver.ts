@@ -9,7 +9,6 @@ import type {
 } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js';
 import type { Repository } from '../../store/types.ts';
 import {
-  cidrInside,
   earlierCreate,
   idempotencyMismatch,
   ignoreNotFound,
@@ -17,8 +16,12 @@ import {
   parseOwnId,
   type ResourceHint,
   regionsToSearch,
+  requireImageRunsOn,
   requireKnownRegion,
+  requireSubnetInsideVNet,
+  requireSubnetZone,
   sameKeyPairRequest,
+  specForCreate,
   vmStatusFilter,
 } from '../spec/driver-kit/index.ts';
 import {
@@ -546,13 +549,7 @@ export class TencentDriver implements CloudDriver {
     });
     const vNet = await this.getVNet(request.vNetId);
     const context = { provider: 'tencent' as const, operation: 'createSubnet', region: vNet.region };
-    if (!cidrInside(request.cidrBlock, vNet.cidrBlock)) {
-      throw new InvalidRequestError(
-        `subnet ${request.cidrBlock} is outside vNet ${vNet.cidrBlock}`,
-        context,
-        [`cidrBlock: ${request.cidrBlock} is not inside the vNet's ${vNet.cidrBlock}`],
-      );
-    }
+    requireSubnetInsideVNet(request.cidrBlock, vNet.cidrBlock, context);
     const earlier = await earlierCreate(
       request.idempotencyKey,
       (tags) => this.listSubnets({ region: vNet.region, tags }),
@@ -937,23 +934,7 @@ export class TencentDriver implements CloudDriver {
     });
     const context = { provider: 'tencent' as const, operation: 'createVm', region: request.region };
     await this.requireRegion(request.region, 'createVm');
-    const specRef = parseResourceId(request.specId);
-    if (specRef?.provider !== 'tencent' || specRef.region !== request.region) {
-      throw new InvalidRequestError(`spec ${request.specId} is not offered in ${request.region}`, context, [
-        `specId: ${request.specId} is not a spec of tencent+${request.region}`,
-      ]);
-    }
-    let spec: Spec;
-    try {
-      spec = await this.getSpec(request.specId);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      throw new InvalidRequestError(
-        `instance type ${specRef.local} is not offered in ${request.region}`,
-        context,
-        [`specId: unknown instance type ${specRef.local}`],
-      );
-    }
+    const spec = await specForCreate('tencent', request, (id) => this.getSpec(id), context);
     const rootDiskGiB = request.rootDiskGiB ?? DEFAULT_ROOT_DISK_GIB;
     if (rootDiskGiB < ROOT_DISK_RANGE.min || rootDiskGiB > ROOT_DISK_RANGE.max) {
       throw new InvalidRequestError(
@@ -964,21 +945,9 @@ export class TencentDriver implements CloudDriver {
     }
     const { image } = await this.rawImage(request.imageId, 'createVm');
     const converted = toImage(request.region, image);
-    if (!converted || converted.arch !== spec.arch) {
-      throw new InvalidRequestError(
-        `image ${request.imageId} (${image.Architecture}) does not run on ${spec.name} (${spec.arch})`,
-        context,
-        [`imageId: architecture ${image.Architecture} differs from the spec's ${spec.arch}`],
-      );
-    }
+    requireImageRunsOn(request.imageId, converted, image.Architecture, spec, context);
     const subnet = await this.getSubnet(request.subnetId);
-    if (request.zone && subnet.zone && request.zone !== subnet.zone) {
-      throw new InvalidRequestError(
-        `subnet ${subnet.id} is in ${subnet.zone}, not ${request.zone}`,
-        context,
-        [`zone: the subnet is in ${subnet.zone}`],
-      );
-    }
+    requireSubnetZone(subnet, request.zone, context);
     const zone = subnet.zone ?? request.zone ?? (await this.firstZone(request.region));
     // A type sold out in the zone is left to RunInstances: its ResourcesSoldOut is a CapacityError.
     for (const groupId of request.securityGroupIds) await this.getSecurityGroup(groupId);
