@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, CapacityError, ThrottledError, waitForVmStatus } from '../spec/index.ts';
+import { withTempDirectory } from '../spec/testing/temp-directory.ts';
 import { azureSettings } from './azure-config.ts';
 import { AzureDriver, type AzureDriverOptions } from './azure-driver.ts';
 import { FAKE_TOKEN, FakeArm } from './testing/fake-arm.ts';
@@ -457,8 +457,7 @@ describe('azure connection settings', () => {
         { AZURE_CLIENT_SECRET: 'x' },
       ).credential,
     ).toEqual({ kind: 'secret', tenantId: 't', clientId: 'c', clientSecret: 'x' });
-    const directory = mkdtempSync(join(tmpdir(), 's2a-azure-config-'));
-    try {
+    withTempDirectory('s2a-azure-config-', (directory) => {
       const certificatePath = join(directory, 'principal.pem');
       writeFileSync(certificatePath, 'not read by the settings');
       const servicePrincipal = { ...principal, clientCertificatePath: certificatePath };
@@ -470,9 +469,7 @@ describe('azure connection settings', () => {
         clientId: 'c',
         certificatePath,
       });
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
+    });
   });
 
   it('says which variable to set when the subscription or the secret is missing', () => {

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../spec/index.ts';
+import { withTempDirectory } from '../spec/testing/temp-directory.ts';
 import { gcpDriverOptions } from './gcp-config.ts';
 import { GcpDriver } from './gcp-driver.ts';
 import { FakeCompute } from './testing/fake-compute.ts';
@@ -123,8 +123,7 @@ describe('gcp connection settings', () => {
   });
 
   it('takes the project from the connection, the environment or the key file', () => {
-    const directory = mkdtempSync(join(tmpdir(), 's2a-gcp-config-'));
-    try {
+    withTempDirectory('s2a-gcp-config-', (directory) => {
       const keyFile = join(directory, 'key.json');
       writeFileSync(keyFile, JSON.stringify({ type: 'service_account', project_id: 'from-file' }));
       expect(gcpDriverOptions({ driver: 'gcp', projectId: 'p1' }, {}).projectId).toBe('p1');
@@ -140,9 +139,7 @@ describe('gcp connection settings', () => {
         port: 8080,
         protocol: 'http',
       });
-    } finally {
-      rmSync(directory, { recursive: true, force: true });
-    }
+    });
   });
 
   it('says what to set when the project or the key file is missing', () => {

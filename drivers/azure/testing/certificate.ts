@@ -1,8 +1,8 @@
 // A self-signed certificate for 127.0.0.1, made with openssl in a temp folder at test time (never committed).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withTempDirectory } from '../../spec/testing/temp-directory.ts';
 
 export interface TestCertificate {
   key: string;
@@ -10,8 +10,7 @@ export interface TestCertificate {
 }
 
 export function selfSignedCertificate(): TestCertificate {
-  const directory = mkdtempSync(join(tmpdir(), 's2a-azure-cert-'));
-  try {
+  return withTempDirectory('s2a-azure-cert-', (directory) => {
     const keyFile = join(directory, 'key.pem');
     const certFile = join(directory, 'cert.pem');
     execFileSync(
@@ -38,7 +37,5 @@ export function selfSignedCertificate(): TestCertificate {
       { stdio: 'ignore' },
     );
     return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
+  });
 }
