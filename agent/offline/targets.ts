@@ -12,6 +12,8 @@ export type TargetResult =
   | { kind: 'ambiguous'; options: string[] }
   | { kind: 'unknown'; written: string; options: string[] }
   | { kind: 'all' }
+  /** "web and db", "web이랑 db 둘 다": several known MCIs named together, for one change to all of them. */
+  | { kind: 'several'; names: string[] }
   | { kind: 'none'; options: string[] };
 
 export function knownMcis(context: ConversationContext): KnownMci[] | undefined {
@@ -153,7 +155,10 @@ export function resolveTarget(
   const named = [...new Set(candidates.filter((candidate) => knownNames.includes(candidate)))];
   if (named.length === 1)
     return { kind: 'found', target: { name: named[0] as string, via: 'named' }, notes: [] };
-  if (named.length > 1) return { kind: 'ambiguous', options: named };
+  if (named.length > 1)
+    return ALL.test(text) || /\b(?:and|both)\b|이랑|랑|하고|(?<=[a-z0-9])(?:와|과)\s/.test(text)
+      ? { kind: 'several', names: named }
+      : { kind: 'ambiguous', options: named };
 
   // 2. Every MCI at once: asked one at a time, unless there is only one ("tear everything down" after one deploy).
   if (ALL.test(text)) {

@@ -558,7 +558,8 @@ const ENGLISH_CASES: readonly Case[] = [
   ['do not run rm -rf / on demo', { kind: 'reject' }, withMcis],
   ['turn it off', { kind: 'control', action: 'suspend', target: { name: 'demo', via: 'context' } }, withMcis],
   ['how much is demo costing me?', { kind: 'mciStatus', target: { name: 'demo' } }, withMcis],
-  ['delete demo and gpu-lab', { clarify: 'target', options: ['demo', 'gpu-lab'] }, withMcis],
+  // Two MCIs named for one change: one plan that names both.
+  ['delete demo and gpu-lab', { kind: 'delete', targets: [{ name: 'demo' }, { name: 'gpu-lab' }] }, withMcis],
   ['stop the cluster', { clarify: 'target' }, withMcis],
   ['scale it down to 1', { kind: 'scale', change: { to: 1 }, target: { via: 'context' } }, withMcis],
   ['deploy 2 VMs in Seoul and list my mcis', { kind: 'deploy', places: ['Seoul'] }],
@@ -802,6 +803,24 @@ const ENGLISH_CASES: readonly Case[] = [
   // --- held out: asking whether an app is there is a status question, never an install
   ['is nginx installed on demo?', { kind: 'mciStatus', target: { name: 'demo' } }, withMcis],
   ['does gpu-lab have ollama?', { kind: 'mciStatus', target: { name: 'gpu-lab' } }, withMcis],
+  // --- held out: several MCIs named together get one change; two different changes are asked
+  [
+    'tear down demo and gpu-lab, both of them',
+    {
+      kind: 'delete',
+      targets: [
+        { name: 'demo', via: 'named' },
+        { name: 'gpu-lab', via: 'named' },
+      ],
+    },
+    withMcis,
+  ],
+  [
+    'restart demo and analytics',
+    { kind: 'control', action: 'reboot', targets: [{ name: 'demo' }, { name: 'analytics' }] },
+    withMcis,
+  ],
+  ['stop demo and delete gpu-lab', { clarify: 'target' }, withMcis],
 ];
 
 describe('understand: English', () => {

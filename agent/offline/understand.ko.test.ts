@@ -556,6 +556,12 @@ const KOREAN_CASES: readonly Case[] = [
     withMcis,
   ],
   ['demo에서 uptime 다시 돌려줘', { kind: 'runCommand', command: 'uptime' }, withMcis],
+  [
+    'demo이랑 analytics 둘 다 꺼줘',
+    { kind: 'control', action: 'suspend', targets: [{ name: 'demo' }, { name: 'analytics' }] },
+    withMcis,
+  ],
+  ['demo 중지하고 gpu-lab 삭제해줘', { clarify: 'target' }, withMcis],
 ];
 
 describe('understand: Korean', () => {

@@ -920,6 +920,8 @@ function targetQuestion(
     case 'all':
       reading.notes.push('one MCI at a time');
       return ask(reading, 'target', { options: knownNames(reading) }, partial);
+    case 'several':
+      return ask(reading, 'target', { options: found.names }, partial);
     case 'none':
       return ask(reading, 'target', { options: found.options }, partial);
   }
@@ -955,10 +957,22 @@ function buildLifecycle(reading: Reading, action: ControlAction | 'delete', text
   const found = target(reading, text, destructive, [], !destructive && again);
   const node = reading.entities.node;
   // "delete everything", "둘 다 전부 꺼줘": every MCI in one plan, which names each of them before it runs.
-  const every = knownNames(reading);
-  if (found.kind === 'all' && every.length > 1 && node === undefined) {
-    const targets = every.map((name) => ({ name, via: 'all' as const }));
-    const notes = [...reading.notes, `every MCI: ${every.join(', ')}`];
+  const every = found.kind === 'several' ? found.names : knownNames(reading);
+  // "stop demo and delete gpu-lab" asks two things: never one of them for both MCIs.
+  const otherAction = ACTIONS.some(
+    ({ cue, action: other }) => other !== action && other !== 'resume' && cueAt(text, cue) >= 0,
+  );
+  if (
+    (found.kind === 'all' || (found.kind === 'several' && !otherAction)) &&
+    every.length > 1 &&
+    node === undefined
+  ) {
+    const via = found.kind === 'all' ? ('all' as const) : ('named' as const);
+    const targets = every.map((name) => ({ name, via }));
+    const notes = [
+      ...reading.notes,
+      `${found.kind === 'all' ? 'every MCI' : 'the MCIs named'}: ${every.join(', ')}`,
+    ];
     const first = targets[0] as McisTarget;
     if (action === 'delete') return done(reading, { kind: 'delete', target: first, targets, notes });
     return done(reading, { kind: 'control', action, target: first, targets, notes });
