@@ -5,6 +5,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { z } from 'zod';
 import type { Repository } from '../../store/types.ts';
+import { callContext, knownRegion } from '../spec/driver-calls.ts';
 import { cidrInside, type ResourceHint, vmStatusFilter } from '../spec/driver-kit/index.ts';
 import {
   type CloudDriver,
@@ -273,7 +274,7 @@ export class AzureDriver implements CloudDriver {
   }
 
   private context(operation: DriverOperation, region?: string): ErrorContext {
-    return { provider: 'azure', operation, ...(region ? { region } : {}) };
+    return callContext('azure', operation, region);
   }
 
   /** Options of every long-running operation: the poll interval, and a deadline. */
@@ -423,13 +424,7 @@ export class AzureDriver implements CloudDriver {
   }
 
   private async region(code: string, operation: DriverOperation): Promise<Region> {
-    const region = (await this.listRegions()).find((candidate) => candidate.code === code);
-    if (!region) {
-      throw new InvalidRequestError(`azure has no region "${code}"`, this.context(operation, code), [
-        `region: unknown azure region "${code}"`,
-      ]);
-    }
-    return region;
+    return knownRegion('azure', await this.listRegions(), code, this.context(operation, code));
   }
 
   /** Regions a region-less catalog call covers: the connection's list, else every region. */
@@ -1305,9 +1300,8 @@ export class AzureDriver implements CloudDriver {
       }
       return converted;
     });
-    const seen = new Set(vms.map((vm) => vm.id));
-    for (const tombstone of await this.state.tombstones.live(this.now())) {
-      if (!seen.has(tombstone.vm.id)) vms.push(await this.terminated(tombstone.vm.id, 'listVms'));
+    for (const id of await this.state.tombstones.unlisted(vms, this.now())) {
+      vms.push(await this.terminated(id, 'listVms'));
     }
     const statusMatches = vmStatusFilter(input.statuses, input.includeTerminated);
     return vms.filter(

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { protos } from '@google-cloud/compute';
 import type { Repository } from '../../store/types.ts';
+import { callContext, knownRegion } from '../spec/driver-calls.ts';
 import { cidrInside, type ResourceHint, vmStatusFilter } from '../spec/driver-kit/index.ts';
 import {
   type CloudDriver,
@@ -214,7 +215,7 @@ export class GcpDriver implements CloudDriver {
   }
 
   private context(operation: DriverOperation, region?: string): ErrorContext {
-    return { provider: 'gcp', operation, ...(region ? { region } : {}) };
+    return callContext('gcp', operation, region);
   }
 
   /** The Operation resource out of what a mutation returned (an LRO wrapper in the client library). */
@@ -300,13 +301,7 @@ export class GcpDriver implements CloudDriver {
   }
 
   private async region(code: string, operation: DriverOperation): Promise<Region> {
-    const region = (await this.listRegions()).find((candidate) => candidate.code === code);
-    if (!region) {
-      throw new InvalidRequestError(`gcp has no region "${code}"`, this.context(operation, code), [
-        `region: unknown gcp region "${code}"`,
-      ]);
-    }
-    return region;
+    return knownRegion('gcp', await this.listRegions(), code, this.context(operation, code));
   }
 
   async listSpecs(query: unknown = {}): Promise<Spec[]> {
@@ -1150,9 +1145,8 @@ export class GcpDriver implements CloudDriver {
       return perZone.flat();
     });
     const vms = await Promise.all(instances.map((instance) => this.vmOf(instance, idOfInstance(instance))));
-    const seen = new Set(vms.map((vm) => vm.id));
-    for (const tombstone of await this.state.tombstones.live(this.now())) {
-      if (!seen.has(tombstone.vm.id)) vms.push(await this.terminated(tombstone.vm.id, 'listVms'));
+    for (const id of await this.state.tombstones.unlisted(vms, this.now())) {
+      vms.push(await this.terminated(id, 'listVms'));
     }
     const statusMatches = vmStatusFilter(input.statuses, input.includeTerminated);
     return vms.filter(

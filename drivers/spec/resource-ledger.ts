@@ -101,6 +101,12 @@ export class VmTombstones {
     return live;
   }
 
+  /** Ids of live tombstones whose VM is not among `listed` (the provider no longer lists it). */
+  async unlisted(listed: readonly { id: string }[], now: number): Promise<string[]> {
+    const seen = new Set(listed.map((vm) => vm.id));
+    return (await this.live(now)).map((tombstone) => tombstone.vm.id).filter((id) => !seen.has(id));
+  }
+
   /**
    * How the deleted VM `id` reads now: Terminated since it was first seen gone (marked at `now` on
    * the first call), without its public IP. `firstSeenGone` tells the driver to clean up what went
