@@ -2,9 +2,10 @@
 import type { EC2Client, Image as Ec2Image, Filter, Instance, IpPermission, Tag } from '@aws-sdk/client-ec2';
 import {
   creationTags,
+  deleteIfOwn,
   earlierCreate,
+  findSpec,
   idempotencyMismatch,
-  ignoreNotFound,
   LoadCache,
   parseOwnId,
   type ResourceHint,
@@ -310,17 +311,7 @@ export class AwsDriver implements CloudDriver {
   }
 
   async getSpec(id: string): Promise<Spec> {
-    const { region, local } = this.parse(id, 'spec', 'getSpec');
-    let specs: Spec[];
-    try {
-      specs = await this.specsOf(region, [local], 'getSpec');
-    } catch (error) {
-      if (error instanceof InvalidRequestError) throw new NotFoundError('spec', id, error.context);
-      throw error;
-    }
-    const spec = specs[0];
-    if (!spec) throw new NotFoundError('spec', id, { provider: 'aws', region, operation: 'getSpec' });
-    return spec;
+    return findSpec('aws', id, (region, name) => this.specsOf(region, [name], 'getSpec'));
   }
 
   async listImages(query: ImageQuery = {}): Promise<Image[]> {
@@ -487,9 +478,7 @@ export class AwsDriver implements CloudDriver {
   }
 
   async deleteVNet(id: string): Promise<void> {
-    const parsed = parseResourceId(id);
-    if (parsed?.provider !== 'aws') return;
-    await ignoreNotFound(
+    await deleteIfOwn('aws', id, (parsed) =>
       this.run(
         'deleteVNet',
         parsed.region,
@@ -611,9 +600,7 @@ export class AwsDriver implements CloudDriver {
   }
 
   async deleteSubnet(id: string): Promise<void> {
-    const parsed = parseResourceId(id);
-    if (parsed?.provider !== 'aws') return;
-    await ignoreNotFound(
+    await deleteIfOwn('aws', id, (parsed) =>
       this.run(
         'deleteSubnet',
         parsed.region,
@@ -783,9 +770,7 @@ export class AwsDriver implements CloudDriver {
   }
 
   async deleteSecurityGroup(id: string): Promise<void> {
-    const parsed = parseResourceId(id);
-    if (parsed?.provider !== 'aws') return;
-    await ignoreNotFound(
+    await deleteIfOwn('aws', id, (parsed) =>
       this.run(
         'deleteSecurityGroup',
         parsed.region,
@@ -876,9 +861,7 @@ export class AwsDriver implements CloudDriver {
   }
 
   async deleteKeyPair(id: string): Promise<void> {
-    const parsed = parseResourceId(id);
-    if (parsed?.provider !== 'aws') return;
-    await ignoreNotFound(
+    await deleteIfOwn('aws', id, (parsed) =>
       this.run(
         'deleteKeyPair',
         parsed.region,

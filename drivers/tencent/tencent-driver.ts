@@ -9,7 +9,9 @@ import type {
 } from 'tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js';
 import type { Repository } from '../../store/types.ts';
 import {
+  deleteIfOwn,
   earlierCreate,
+  findSpec,
   idempotencyMismatch,
   ignoreNotFound,
   LoadCache,
@@ -361,18 +363,7 @@ export class TencentDriver implements CloudDriver {
   }
 
   async getSpec(id: string): Promise<Spec> {
-    const { region, local } = this.parse(id, 'spec', 'getSpec');
-    let specs: Spec[];
-    try {
-      specs = await this.specsOf(region, [local], 'getSpec');
-    } catch (error) {
-      // An unknown region ("UnsupportedRegion") has no such spec either.
-      if (error instanceof InvalidRequestError) throw new NotFoundError('spec', id, error.context);
-      throw error;
-    }
-    const spec = specs[0];
-    if (!spec) throw new NotFoundError('spec', id, { provider: 'tencent', region, operation: 'getSpec' });
-    return spec;
+    return findSpec('tencent', id, (region, name) => this.specsOf(region, [name], 'getSpec'));
   }
 
   async listImages(query: ImageQuery = {}): Promise<Image[]> {
@@ -629,9 +620,7 @@ export class TencentDriver implements CloudDriver {
   }
 
   async deleteSubnet(id: string): Promise<void> {
-    const parsed = parseResourceId(id);
-    if (parsed?.provider !== 'tencent') return;
-    await ignoreNotFound(
+    await deleteIfOwn('tencent', id, (parsed) =>
       this.run(
         'deleteSubnet',
         parsed.region,
@@ -809,9 +798,7 @@ export class TencentDriver implements CloudDriver {
   }
 
   async deleteSecurityGroup(id: string): Promise<void> {
-    const parsed = parseResourceId(id);
-    if (parsed?.provider !== 'tencent') return;
-    await ignoreNotFound(
+    await deleteIfOwn('tencent', id, (parsed) =>
       this.run(
         'deleteSecurityGroup',
         parsed.region,
@@ -913,9 +900,7 @@ export class TencentDriver implements CloudDriver {
   }
 
   async deleteKeyPair(id: string): Promise<void> {
-    const parsed = parseResourceId(id);
-    if (parsed?.provider !== 'tencent') return;
-    await ignoreNotFound(
+    await deleteIfOwn('tencent', id, (parsed) =>
       this.run('deleteKeyPair', parsed.region, ({ cvm }) => cvm.DeleteKeyPairs({ KeyIds: [parsed.local] }), {
         kind: 'keyPair',
         id,

@@ -6,7 +6,7 @@
 import { type ErrorContext, InvalidRequestError, NotFoundError } from '../errors.ts';
 import { type ProviderId, parseResourceId } from '../ids.ts';
 import type { CreateVmRequest, Spec } from '../schemas.ts';
-import { cidrInside } from './plumbing.ts';
+import { cidrInside, parseOwnId } from './plumbing.ts';
 
 /** A subnet's block must lie within its vNet's. */
 export function requireSubnetInsideVNet(
@@ -81,4 +81,26 @@ export function requireSubnetZone(
       `zone: the subnet is in ${subnet.zone}`,
     ]);
   }
+}
+
+/**
+ * getSpec over a driver's catalog: `lookup` answers the specs of a region by name. A spec id of
+ * another provider, an unknown name, and a region the provider refuses (InvalidRequest) are all NotFound.
+ */
+export async function findSpec(
+  provider: ProviderId,
+  id: string,
+  lookup: (region: string, name: string) => Promise<Spec[]>,
+): Promise<Spec> {
+  const { region, local } = parseOwnId(provider, id, 'spec', 'getSpec');
+  let specs: Spec[];
+  try {
+    specs = await lookup(region, local);
+  } catch (error) {
+    if (error instanceof InvalidRequestError) throw new NotFoundError('spec', id, error.context);
+    throw error;
+  }
+  const spec = specs[0];
+  if (!spec) throw new NotFoundError('spec', id, { provider, region, operation: 'getSpec' });
+  return spec;
 }

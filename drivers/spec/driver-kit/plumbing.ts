@@ -102,3 +102,17 @@ export class LoadCache<T> {
     this.loads.clear();
   }
 }
+
+/**
+ * A delete as the contract wants it: ids of another provider or shape name nothing here, and a
+ * resource already gone (NotFound) is success. `remove` gets the parsed id.
+ */
+export async function deleteIfOwn(
+  provider: ProviderId,
+  id: string,
+  remove: (parsed: ParsedResourceId) => Promise<unknown>,
+): Promise<void> {
+  const parsed = parseResourceId(id);
+  if (parsed?.provider !== provider) return;
+  await ignoreNotFound(remove(parsed));
+}
