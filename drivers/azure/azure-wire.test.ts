@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, CapacityError, ThrottledError, waitForVmStatus } from '../spec/index.ts';
 import { withTempDirectory } from '../spec/testing/temp-directory.ts';
+import { createVmNetwork } from '../spec/testing/vm-network.ts';
 import { azureSettings } from './azure-config.ts';
 import { AzureDriver, type AzureDriverOptions } from './azure-driver.ts';
 import { FAKE_TOKEN, FakeArm } from './testing/fake-arm.ts';
@@ -275,15 +276,12 @@ describe('AzureDriver on the wire', () => {
   });
 
   it('a ZonalAllocationFailed operation is a CapacityError, and the Failed VM is deleted', async () => {
-    const vNet = await driver.createVNet({ region, name: 'cap-net', cidrBlock: '10.2.0.0/16', tags });
-    const subnet = await driver.createSubnet({
-      vNetId: vNet.id,
-      name: 'cap-subnet',
-      cidrBlock: '10.2.1.0/24',
+    const { subnet, group, keyPair } = await createVmNetwork(driver, {
+      region,
+      name: 'cap',
+      cidrBlock: '10.2.0.0/16',
       tags,
     });
-    const group = await driver.createSecurityGroup({ vNetId: vNet.id, name: 'cap-sg', rules: [], tags });
-    const keyPair = await driver.createKeyPair({ region, name: 'cap-key', tags });
     fake.failNextOperation('PUT', /virtualMachines\/cap-vm$/, 'ZonalAllocationFailed', 'Allocation failed.');
     const request = {
       region,

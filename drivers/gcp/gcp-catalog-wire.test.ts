@@ -1,6 +1,7 @@
 import { OAuth2Client } from 'google-auth-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, InvalidRequestError, type Spec, ThrottledError } from '../spec/index.ts';
+import { createVmNetwork } from '../spec/testing/vm-network.ts';
 import { GcpDriver } from './gcp-driver.ts';
 import { FIXTURE_SKUS } from './testing/billing-fixtures.ts';
 import { FakeBilling } from './testing/fake-billing.ts';
@@ -117,15 +118,12 @@ describe('GCP machine-type prices from the Billing Catalog at the wire', () => {
     billing.failNext(403, 'PERMISSION_DENIED');
     const region = 'asia-northeast3';
     const tags = { 's2a:mci': 'gpu', 's2a:op': 'op-1', 's2a:owner': 'gpu-test' };
-    const vNet = await driver.createVNet({ region, name: 'gpu-net', cidrBlock: '10.3.0.0/16', tags });
-    const subnet = await driver.createSubnet({
-      vNetId: vNet.id,
-      name: 'gpu-subnet',
-      cidrBlock: '10.3.1.0/24',
+    const { subnet, group, keyPair } = await createVmNetwork(driver, {
+      region,
+      name: 'gpu',
+      cidrBlock: '10.3.0.0/16',
       tags,
     });
-    const group = await driver.createSecurityGroup({ vNetId: vNet.id, name: 'gpu-sg', rules: [], tags });
-    const keyPair = await driver.createKeyPair({ region, name: 'gpu-key', tags });
     const request = {
       region,
       name: 'gpu-vm',

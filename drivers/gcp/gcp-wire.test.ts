@@ -4,6 +4,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../spec/index.ts';
 import { withTempDirectory } from '../spec/testing/temp-directory.ts';
+import { createVmNetwork } from '../spec/testing/vm-network.ts';
 import { gcpDriverOptions } from './gcp-config.ts';
 import { GcpDriver } from './gcp-driver.ts';
 import { FakeCompute } from './testing/fake-compute.ts';
@@ -44,15 +45,12 @@ describe('GcpDriver on the wire', () => {
 
   it('creates a VM with the public key in ssh-keys metadata, labels for tags, the group tag and a waited operation', async () => {
     const region = 'asia-northeast3';
-    const vNet = await driver.createVNet({ region, name: 'wire-net', cidrBlock: '10.1.0.0/16', tags });
-    const subnet = await driver.createSubnet({
-      vNetId: vNet.id,
-      name: 'wire-subnet',
-      cidrBlock: '10.1.1.0/24',
+    const { subnet, group, keyPair } = await createVmNetwork(driver, {
+      region,
+      name: 'wire',
+      cidrBlock: '10.1.0.0/16',
       tags,
     });
-    const group = await driver.createSecurityGroup({ vNetId: vNet.id, name: 'wire-sg', rules: [], tags });
-    const keyPair = await driver.createKeyPair({ region, name: 'wire-key', tags });
     const vm = await driver.createVm({
       region,
       name: 'wire-vm',

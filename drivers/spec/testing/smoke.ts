@@ -5,6 +5,7 @@
 import type { CloudDriver } from '../driver.ts';
 import type { Tags } from '../schemas.ts';
 import { type WaitForVmStatusOptions, waitForVmStatus } from '../wait.ts';
+import { createVmNetwork } from './vm-network.ts';
 
 /** Prints "<name> skipped: <hint>" and ends the process unless the credentials are there. */
 export function skipSmokeUnless(name: string, hasCredentials: boolean, hint: string): void {
@@ -55,29 +56,22 @@ export interface SmokeVmRequest {
 }
 
 /**
- * Creates a throwaway vNet, subnet (the vNet's first /24), SSH-only security group, key pair and a
- * VM in them, each with its undo step (the VM's waits for Terminated); returns the Running VM.
+ * Creates a throwaway network (createVmNetwork, SSH open) and a VM `<run>-vm` in it, each with its
+ * undo step (the VM's waits for Terminated); returns the Running VM.
  */
 export async function createSmokeVm(driver: CloudDriver, request: SmokeVmRequest, undo: Undo) {
   const { region, run, tags } = request;
-  const vNet = await driver.createVNet({ region, name: `${run}-vnet`, cidrBlock: request.cidrBlock, tags });
-  undo(() => driver.deleteVNet(vNet.id));
-  const subnet = await driver.createSubnet({
-    vNetId: vNet.id,
-    name: `${run}-subnet`,
-    cidrBlock: request.cidrBlock.replace('.0.0/16', '.1.0/24'),
-    tags,
-  });
-  undo(() => driver.deleteSubnet(subnet.id));
-  const group = await driver.createSecurityGroup({
-    vNetId: vNet.id,
-    name: `${run}-sg`,
-    rules: [{ direction: 'inbound', protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '0.0.0.0/0' }],
-    tags,
-  });
-  undo(() => driver.deleteSecurityGroup(group.id));
-  const keyPair = await driver.createKeyPair({ region, name: `${run}-key`, tags });
-  undo(() => driver.deleteKeyPair(keyPair.id));
+  const { subnet, group, keyPair } = await createVmNetwork(
+    driver,
+    {
+      region,
+      name: run,
+      cidrBlock: request.cidrBlock,
+      tags,
+      rules: [{ direction: 'inbound', protocol: 'tcp', fromPort: 22, toPort: 22, cidr: '0.0.0.0/0' }],
+    },
+    undo,
+  );
   const vm = await driver.createVm({
     region,
     name: `${run}-vm`,
