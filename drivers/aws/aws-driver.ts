@@ -15,6 +15,9 @@ import {
   requireSubnetInsideVNet,
   requireSubnetZone,
   sameKeyPairRequest,
+  sameSecurityGroupRequest,
+  sameSubnetRequest,
+  sameVNetRequest,
   specForCreate,
   tagFilters,
   vmStatusFilter,
@@ -383,7 +386,7 @@ export class AwsDriver implements CloudDriver {
     const earlier = await earlierCreate(
       request.idempotencyKey,
       (tags) => this.listVNets({ region: request.region, tags }),
-      (vNet) => vNet.cidrBlock === request.cidrBlock && vNet.name === request.name,
+      (earlier) => sameVNetRequest(earlier, request),
       () => this.mismatch('createVNet', request.region, 'name or cidrBlock'),
     );
     if (earlier) return earlier;
@@ -522,7 +525,7 @@ export class AwsDriver implements CloudDriver {
     const earlier = await earlierCreate(
       request.idempotencyKey,
       (tags) => this.listSubnets({ region: vNet.region, tags }),
-      (subnet) => subnet.cidrBlock === request.cidrBlock && subnet.vNetId === vNet.id,
+      (earlier) => sameSubnetRequest(earlier, request, vNet.id),
       () => this.mismatch('createSubnet', vNet.region, 'vNetId or cidrBlock'),
     );
     if (earlier) return earlier;
@@ -623,7 +626,7 @@ export class AwsDriver implements CloudDriver {
     const earlier = await earlierCreate(
       request.idempotencyKey,
       (tags) => this.listSecurityGroups({ region: vNet.region, tags }),
-      (group) => group.vNetId === vNet.id && group.name === request.name,
+      (earlier) => sameSecurityGroupRequest(earlier, request, vNet.id),
       () => this.mismatch('createSecurityGroup', vNet.region, 'vNetId or name'),
     );
     if (earlier) return earlier;

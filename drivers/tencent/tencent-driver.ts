@@ -23,6 +23,9 @@ import {
   requireSubnetInsideVNet,
   requireSubnetZone,
   sameKeyPairRequest,
+  sameSecurityGroupRequest,
+  sameSubnetRequest,
+  sameVNetRequest,
   specForCreate,
   vmStatusFilter,
 } from '../spec/driver-kit/index.ts';
@@ -430,7 +433,7 @@ export class TencentDriver implements CloudDriver {
     const earlier = await earlierCreate(
       request.idempotencyKey,
       (tags) => this.listVNets({ region: request.region, tags }),
-      (vNet) => vNet.cidrBlock === request.cidrBlock && vNet.name === request.name,
+      (earlier) => sameVNetRequest(earlier, request),
       () => this.mismatch('createVNet', request.region, 'name or cidrBlock'),
     );
     if (earlier) return earlier;
@@ -544,7 +547,7 @@ export class TencentDriver implements CloudDriver {
     const earlier = await earlierCreate(
       request.idempotencyKey,
       (tags) => this.listSubnets({ region: vNet.region, tags }),
-      (subnet) => subnet.cidrBlock === request.cidrBlock && subnet.vNetId === vNet.id,
+      (earlier) => sameSubnetRequest(earlier, request, vNet.id),
       () => this.mismatch('createSubnet', vNet.region, 'vNetId or cidrBlock'),
     );
     if (earlier) return earlier;
@@ -649,7 +652,7 @@ export class TencentDriver implements CloudDriver {
     const earlier = await earlierCreate(
       request.idempotencyKey,
       (tags) => this.listSecurityGroups({ region: vNet.region, tags }),
-      (group) => group.vNetId === vNet.id && group.name === request.name,
+      (earlier) => sameSecurityGroupRequest(earlier, request, vNet.id),
       () => this.mismatch('createSecurityGroup', vNet.region, 'vNetId or name'),
     );
     if (earlier) return earlier;

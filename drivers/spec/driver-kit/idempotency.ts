@@ -53,3 +53,29 @@ export function sameKeyPairRequest(
     (!request.publicKey || body(request.publicKey) === body(earlier.publicKey))
   );
 }
+
+/** A vNet made earlier matches a createVNet request with the same name and block. */
+export function sameVNetRequest(
+  earlier: { name: string; cidrBlock: string },
+  request: { name: string; cidrBlock: string },
+): boolean {
+  return earlier.cidrBlock === request.cidrBlock && earlier.name === request.name;
+}
+
+/** A subnet made earlier matches a createSubnet request with the same block in the same vNet (by s2a id). */
+export function sameSubnetRequest(
+  earlier: { vNetId: string; cidrBlock: string },
+  request: { cidrBlock: string },
+  vNetId: string,
+): boolean {
+  return earlier.cidrBlock === request.cidrBlock && earlier.vNetId === vNetId;
+}
+
+/** A security group made earlier matches a createSecurityGroup request with the same name in the same vNet. */
+export function sameSecurityGroupRequest(
+  earlier: { vNetId: string; name: string },
+  request: { name: string },
+  vNetId: string,
+): boolean {
+  return earlier.vNetId === vNetId && earlier.name === request.name;
+}
