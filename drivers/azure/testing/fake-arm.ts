@@ -546,6 +546,37 @@ export class FakeArm {
     return resource;
   }
 
+  /** Stores a top-level resource `type`/`name` of resource group `group` (tags default to none). */
+  private storeIn(
+    group: string,
+    type: string,
+    name: string,
+    fields: { location: string; tags?: Record<string, string>; zones?: string[]; properties: Json },
+  ): Resource {
+    return this.store({
+      id: this.resourceId(group, type, name),
+      name,
+      type,
+      location: fields.location,
+      resourceGroup: group.toLowerCase(),
+      tags: fields.tags ?? {},
+      ...(fields.zones ? { zones: fields.zones } : {}),
+      properties: fields.properties,
+    });
+  }
+
+  /** A GET of a resource: its view, or ARM's 404. */
+  private sendFound(
+    response: ServerResponse,
+    url: URL,
+    found: Resource | undefined,
+    where: { type: string; name: string; group: string },
+  ): Handled {
+    return found
+      ? this.send(response, 200, this.view(found, url))
+      : this.notFound(response, where.type, where.name, where.group);
+  }
+
   private notFound(response: ServerResponse, type: string, name: string, group: string): Handled {
     return this.error(
       response,
@@ -609,10 +640,7 @@ export class FakeArm {
     const { method, body, response, url } = context;
     const type = 'Microsoft.Network/virtualNetworks';
     const found = this.find(group, type, name);
-    if (method === 'GET')
-      return found
-        ? this.send(response, 200, this.view(found, url))
-        : this.notFound(response, type, name, group);
+    if (method === 'GET') return this.sendFound(response, url, found, { type, name, group });
     if (method === 'PUT') {
       const input = (body ?? {}) as { location?: string; tags?: Record<string, string>; properties?: Json };
       const prefixes = (input.properties?.addressSpace as { addressPrefixes?: string[] } | undefined)
@@ -625,13 +653,9 @@ export class FakeArm {
           'Cannot parse the request: location and addressSpace are required.',
         );
       }
-      const resource = this.store({
-        id: this.resourceId(group, type, name),
-        name,
-        type,
+      const resource = this.storeIn(group, type, name, {
         location: input.location,
-        resourceGroup: group.toLowerCase(),
-        tags: input.tags ?? {},
+        tags: input.tags,
         properties: {
           provisioningState: 'Succeeded',
           addressSpace: { addressPrefixes: prefixes },
@@ -721,10 +745,7 @@ export class FakeArm {
     const { method, body, response, url } = context;
     const type = 'Microsoft.Network/networkSecurityGroups';
     const found = this.find(group, type, name);
-    if (method === 'GET')
-      return found
-        ? this.send(response, 200, this.view(found, url))
-        : this.notFound(response, type, name, group);
+    if (method === 'GET') return this.sendFound(response, url, found, { type, name, group });
     if (method === 'PUT') {
       const input = (body ?? {}) as {
         location?: string;
@@ -748,13 +769,9 @@ export class FakeArm {
         }
         priorities.add(key);
       }
-      const resource = this.store({
-        id: this.resourceId(group, type, name),
-        name,
-        type,
+      const resource = this.storeIn(group, type, name, {
         location: input.location,
-        resourceGroup: group.toLowerCase(),
-        tags: input.tags ?? {},
+        tags: input.tags,
         properties: {
           provisioningState: 'Succeeded',
           securityRules: rules.map((rule) => ({
@@ -827,18 +844,13 @@ export class FakeArm {
   ): Handled {
     const found = this.find(group, type, name);
     if (method !== 'GET') return this.error(response, 405, 'MethodNotAllowed', method);
-    return found
-      ? this.send(response, 200, this.view(found, url))
-      : this.notFound(response, type, name, group);
+    return this.sendFound(response, url, found, { type, name, group });
   }
 
   private sshPublicKey(group: string, name: string, { method, body, response, url }: RouteContext): Handled {
     const type = 'Microsoft.Compute/sshPublicKeys';
     const found = this.find(group, type, name);
-    if (method === 'GET')
-      return found
-        ? this.send(response, 200, this.view(found, url))
-        : this.notFound(response, type, name, group);
+    if (method === 'GET') return this.sendFound(response, url, found, { type, name, group });
     if (method === 'PUT') {
       const input = (body ?? {}) as {
         location?: string;
@@ -849,13 +861,9 @@ export class FakeArm {
       if (!input.location || !publicKey || !/^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp256) /.test(publicKey)) {
         return this.error(response, 400, 'InvalidParameter', 'The value of parameter publicKey is invalid.');
       }
-      const resource = this.store({
-        id: this.resourceId(group, type, name),
-        name,
-        type,
+      const resource = this.storeIn(group, type, name, {
         location: input.location,
-        resourceGroup: group.toLowerCase(),
-        tags: input.tags ?? {},
+        tags: input.tags,
         properties: { publicKey },
       });
       return this.send(response, found ? 200 : 201, this.view(resource, url));
@@ -872,10 +880,7 @@ export class FakeArm {
     const { method, response, url } = context;
     const type = 'Microsoft.Compute/virtualMachines';
     const found = this.find(group, type, name);
-    if (method === 'GET')
-      return found
-        ? this.send(response, 200, this.view(found, url))
-        : this.notFound(response, type, name, group);
+    if (method === 'GET') return this.sendFound(response, url, found, { type, name, group });
     if (method === 'PUT') return this.createVm(group, name, found, context);
     if (method === 'DELETE') {
       if (!found) return this.send(response, 204);
@@ -995,14 +1000,9 @@ export class FakeArm {
     const now = new Date().toISOString();
     const publicIpName = ipConfiguration.properties?.publicIPAddressConfiguration?.name;
     const publicIp = publicIpName
-      ? this.store({
-          id: this.resourceId(group, 'Microsoft.Network/publicIPAddresses', publicIpName),
-          name: publicIpName,
-          type: 'Microsoft.Network/publicIPAddresses',
+      ? this.storeIn(group, 'Microsoft.Network/publicIPAddresses', publicIpName, {
           location,
-          resourceGroup: group.toLowerCase(),
-          tags: {},
-          ...(input.zones ? { zones: input.zones } : {}),
+          zones: input.zones,
           properties: {
             provisioningState: 'Succeeded',
             publicIPAllocationMethod: 'Static',
@@ -1012,13 +1012,8 @@ export class FakeArm {
         })
       : undefined;
     const prefix = String(subnet.properties.addressPrefix);
-    const nic = this.store({
-      id: this.resourceId(group, 'Microsoft.Network/networkInterfaces', configuration.name),
-      name: configuration.name,
-      type: 'Microsoft.Network/networkInterfaces',
+    const nic = this.storeIn(group, 'Microsoft.Network/networkInterfaces', configuration.name, {
       location,
-      resourceGroup: group.toLowerCase(),
-      tags: {},
       properties: {
         provisioningState: 'Succeeded',
         ...(securityGroupId ? { networkSecurityGroup: { id: securityGroupId } } : {}),
@@ -1037,14 +1032,10 @@ export class FakeArm {
         ],
       },
     });
-    const vm = this.store({
-      id: this.resourceId(group, 'Microsoft.Compute/virtualMachines', name),
-      name,
-      type: 'Microsoft.Compute/virtualMachines',
+    const vm = this.storeIn(group, 'Microsoft.Compute/virtualMachines', name, {
       location,
-      resourceGroup: group.toLowerCase(),
-      tags: input.tags ?? {},
-      ...(input.zones ? { zones: input.zones } : {}),
+      tags: input.tags,
+      zones: input.zones,
       properties: {
         ...(input.properties ?? {}),
         vmId: randomUUID(),
