@@ -6,7 +6,7 @@ import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { z } from 'zod';
 import type { Repository } from '../../store/types.ts';
 import { callContext, knownRegion } from '../spec/driver-calls.ts';
-import { cidrInside, type ResourceHint, vmStatusFilter } from '../spec/driver-kit/index.ts';
+import { cidrInside, LoadCache, type ResourceHint, vmStatusFilter } from '../spec/driver-kit/index.ts';
 import {
   type CloudDriver,
   CreateKeyPairRequestSchema,
@@ -165,7 +165,7 @@ export class AzureDriver implements CloudDriver {
   readonly provider = 'azure' as const;
   readonly capabilities = AZURE_CAPABILITIES;
   private clientsLoading: Promise<Clients> | undefined;
-  private regionsLoading: Promise<Region[]> | undefined;
+  private readonly regionsCache = new LoadCache<Region[]>();
   private readonly state: AzureState;
   private readonly now: () => number;
   private readonly endpoint: string;
@@ -397,30 +397,28 @@ export class AzureDriver implements CloudDriver {
   // -------------------------------------------------------------------------------------------
 
   listRegions(): Promise<Region[]> {
-    this.regionsLoading ??= this.call('listRegions', undefined, async (clients) => {
-      const response = await this.arm(
-        clients,
-        'GET',
-        `/subscriptions/${this.options.subscriptionId}/locations`,
-        LOCATIONS_API,
-      );
-      const parsed = LocationListSchema.safeParse(response.body);
-      if (!parsed.success) {
-        throw new ProviderError('the locations answer is not what ARM documents', {
-          retryable: false,
-          context: this.context('listRegions'),
-        });
-      }
-      return parsed.data.value
-        .map(toRegion)
-        .filter((region): region is Region => region !== undefined)
-        .sort((a, b) => a.code.localeCompare(b.code));
-    }).catch((error: unknown) => {
-      // A failed load (auth, throttling) must not stick.
-      this.regionsLoading = undefined;
-      throw error;
-    });
-    return this.regionsLoading;
+    // Loaded once per driver; a failed load (auth, throttling) is tried again on the next call.
+    return this.regionsCache.get('regions', () =>
+      this.call('listRegions', undefined, async (clients) => {
+        const response = await this.arm(
+          clients,
+          'GET',
+          `/subscriptions/${this.options.subscriptionId}/locations`,
+          LOCATIONS_API,
+        );
+        const parsed = LocationListSchema.safeParse(response.body);
+        if (!parsed.success) {
+          throw new ProviderError('the locations answer is not what ARM documents', {
+            retryable: false,
+            context: this.context('listRegions'),
+          });
+        }
+        return parsed.data.value
+          .map(toRegion)
+          .filter((region): region is Region => region !== undefined)
+          .sort((a, b) => a.code.localeCompare(b.code));
+      }),
+    );
   }
 
   private async region(code: string, operation: DriverOperation): Promise<Region> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { protos } from '@google-cloud/compute';
 import type { Repository } from '../../store/types.ts';
 import { callContext, knownRegion } from '../spec/driver-calls.ts';
-import { cidrInside, type ResourceHint, vmStatusFilter } from '../spec/driver-kit/index.ts';
+import { cidrInside, LoadCache, type ResourceHint, vmStatusFilter } from '../spec/driver-kit/index.ts';
 import {
   type CloudDriver,
   CreateKeyPairRequestSchema,
@@ -148,7 +148,7 @@ export class GcpDriver implements CloudDriver {
   readonly provider = 'gcp' as const;
   readonly capabilities = GCP_CAPABILITIES;
   private clientsLoading: Promise<Clients> | undefined;
-  private regionsLoading: Promise<Region[]> | undefined;
+  private readonly regionsCache = new LoadCache<Region[]>();
   private readonly state: GcpState;
   private readonly project: string;
   private readonly now: () => number;
@@ -283,21 +283,19 @@ export class GcpDriver implements CloudDriver {
   // -------------------------------------------------------------------------------------------
 
   listRegions(): Promise<Region[]> {
-    this.regionsLoading ??= this.call('listRegions', undefined, async (clients) => {
-      const [regions, zones] = await Promise.all([
-        collect(clients.regions.listAsync({ project: this.project })),
-        collect(clients.zones.listAsync({ project: this.project })),
-      ]);
-      return regions
-        .filter((region) => region.status !== 'DOWN')
-        .map((region) => toRegion(region, zones))
-        .sort((a, b) => a.code.localeCompare(b.code));
-    }).catch((error: unknown) => {
-      // A failed load (auth, throttling) must not stick.
-      this.regionsLoading = undefined;
-      throw error;
-    });
-    return this.regionsLoading;
+    // Loaded once per driver; a failed load (auth, throttling) is tried again on the next call.
+    return this.regionsCache.get('regions', () =>
+      this.call('listRegions', undefined, async (clients) => {
+        const [regions, zones] = await Promise.all([
+          collect(clients.regions.listAsync({ project: this.project })),
+          collect(clients.zones.listAsync({ project: this.project })),
+        ]);
+        return regions
+          .filter((region) => region.status !== 'DOWN')
+          .map((region) => toRegion(region, zones))
+          .sort((a, b) => a.code.localeCompare(b.code));
+      }),
+    );
   }
 
   private async region(code: string, operation: DriverOperation): Promise<Region> {
