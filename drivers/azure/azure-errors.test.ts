@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   AuthError,
   CapacityError,
-  driverErrorFromJson,
   InvalidRequestError,
   NotFoundError,
   ProviderError,
   QuotaError,
   ThrottledError,
 } from '../spec/index.ts';
+import { expectTypedError } from '../spec/testing/typed-errors.ts';
 import { failureFromBody, failureFromThrown, mapThrown } from './azure-errors.ts';
 
 const context = { provider: 'azure' as const, operation: 'createVm' };
@@ -88,12 +88,12 @@ describe('ARM error mapping, row by row', () => {
       kind: 'VM',
       id: 'azure+r+g/x',
     });
-    expect(error).toBeInstanceOf(row.type);
-    expect(error.retryable).toBe(row.retryable);
-    expect(error.context.providerCode).toBe(row.code ?? String(row.status));
-    expect(error.context.provider).toBe('azure');
-    // Journals and MCP results carry errors as JSON: the class survives.
-    expect(driverErrorFromJson(JSON.parse(JSON.stringify(error)))).toBeInstanceOf(row.type);
+    expectTypedError(error, {
+      type: row.type,
+      retryable: row.retryable,
+      provider: 'azure',
+      providerCode: row.code ?? String(row.status),
+    });
   });
 
   const operationRows = [

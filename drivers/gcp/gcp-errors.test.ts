@@ -8,6 +8,7 @@ import {
   QuotaError,
   ThrottledError,
 } from '../spec/index.ts';
+import { expectTypedError } from '../spec/testing/typed-errors.ts';
 import { failureFromOperation, failureFromThrown, mapComputeFailure, mapThrown } from './gcp-errors.ts';
 
 const context = { provider: 'gcp' as const, operation: 'createVm' };
@@ -50,10 +51,7 @@ describe('GCP error mapping, row by row', () => {
 
   it.each(httpRows)('HTTP $status $reason → $type.name', ({ status, reason, type, retryable }) => {
     const error = mapThrown(thrown(status, reason), context, { kind: 'VM', id: 'gcp+r+x' });
-    expect(error).toBeInstanceOf(type);
-    expect(error.retryable).toBe(retryable);
-    expect(error.context.providerCode).toBe(reason);
-    expect(error.context.provider).toBe('gcp');
+    expectTypedError(error, { type, retryable, provider: 'gcp', providerCode: reason });
   });
 
   const operationRows = [
