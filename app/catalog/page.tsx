@@ -2,23 +2,11 @@
 // The catalog explorer: specs and prices of every provider and region, filtered, cheapest first,
 // in a table and on the map.
 import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react';
+import { PROVIDERS } from '../../drivers/spec/providers.ts';
 import type { CatalogSpecsView } from '../../web/dashboard-types.ts';
 import { errorOf, formatGiB, formatUsd, type PageError } from '../_components/dashboard/format.ts';
 import { type MapPoint, WorldMap } from '../_components/world-map.tsx';
 import { useT } from '../_lib/i18n.ts';
-
-const PROVIDERS = [
-  'aws',
-  'azure',
-  'gcp',
-  'alibaba',
-  'tencent',
-  'ibm',
-  'openstack',
-  'ncp',
-  'nhn',
-  'kt',
-] as const;
 
 /** One colour per provider on the map (readable on light and dark land). */
 const PROVIDER_COLORS: Record<string, string> = {

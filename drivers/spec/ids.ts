@@ -1,18 +1,8 @@
 import { z } from 'zod';
+import { PROVIDERS } from './providers.ts';
 
-/** The ten providers s2a speaks to. Order is the display order. */
-export const PROVIDERS = [
-  'aws',
-  'azure',
-  'gcp',
-  'alibaba',
-  'tencent',
-  'ibm',
-  'openstack',
-  'ncp',
-  'nhn',
-  'kt',
-] as const;
+export { PROVIDERS } from './providers.ts';
+
 export const ProviderIdSchema = z.enum(PROVIDERS).describe('Cloud provider id, e.g. "aws" or "gcp"');
 export type ProviderId = z.infer<typeof ProviderIdSchema>;
 
