@@ -7,7 +7,7 @@ import { startMcpHttpServer } from '../mcp-server/http.ts';
 import { createToolServices } from '../mcp-server/server.ts';
 import { serveStdio } from '../mcp-server/stdio.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { type CliOptions, UsageError } from './usage.ts';
+import { type CliOptions, UsageError, waitForStopSignal } from './usage.ts';
 
 function logToStderr(prefix: string): (line: string) => void {
   return (line) => process.stderr.write(`${prefix}: ${line}\n`);
@@ -91,14 +91,7 @@ export async function commandServe(runtime: Runtime, options: CliOptions): Promi
   log(
     `${config.token ? 'bearer token required' : 'no token (loopback only)'}; ${config.readOnly ? 'read-only tools' : 'all tools'}; state in ${runtime.store.location}. Stop with Ctrl-C.`,
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
-    const onSignal = (received: NodeJS.Signals) => {
-      for (const item of signals) process.off(item, onSignal);
-      resolve(received);
-    };
-    for (const item of signals) process.on(item, onSignal);
-  });
+  const signal = await waitForStopSignal();
   log(`${signal}: stopping`);
   await server.close();
   await background.stop();

@@ -20,3 +20,15 @@ export function requireProvider(value: unknown): ProviderId {
   }
   return value;
 }
+
+/** Resolves with the first of SIGTERM, SIGINT or SIGHUP: how `s2a serve` and `s2a start` are stopped. */
+export function waitForStopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+    const onSignal = (received: NodeJS.Signals) => {
+      for (const item of signals) process.off(item, onSignal);
+      resolve(received);
+    };
+    for (const item of signals) process.on(item, onSignal);
+  });
+}

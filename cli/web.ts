@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Runtime } from '../runtime/runtime.ts';
 import { ensureWebBuild } from '../web/build.ts';
 import { startWebServer } from '../web/server.ts';
-import type { CliOptions } from './usage.ts';
+import { type CliOptions, waitForStopSignal } from './usage.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -25,14 +25,7 @@ export async function commandWeb(runtime: Runtime, _options: CliOptions): Promis
   log(
     `planner: ${planner}; clouds: ${Object.values(runtime.connections).every((connection) => connection.driver === 'sim') ? 'all simulated' : 'see S2A_CONNECTIONS'}; MCP at ${server.url}/api/mcp; state in ${runtime.store.location}. Stop with Ctrl-C.`,
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
-    const onSignal = (received: NodeJS.Signals) => {
-      for (const item of signals) process.off(item, onSignal);
-      resolve(received);
-    };
-    for (const item of signals) process.on(item, onSignal);
-  });
+  const signal = await waitForStopSignal();
   log(`${signal}: stopping`);
   await server.close();
   return 0;
