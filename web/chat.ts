@@ -301,7 +301,6 @@ export async function handleChat(request: Request, agent: Agent): Promise<Respon
     );
   }
   busy.add(id);
-  const abort = new AbortController();
   const stream = createUIMessageStream<ChatMessage>({
     execute: async ({ writer }) => {
       writer.write({
@@ -309,9 +308,9 @@ export async function handleChat(request: Request, agent: Agent): Promise<Respon
         messageMetadata: { conversationId: id, createdAt: new Date().toISOString() },
       });
       const translator = new EventTranslator((chunk) => writer.write(chunk));
+      // No abort signal: a browser that goes away does not cut an approved plan off half-way.
       try {
-        for await (const event of agent.send(id, userMessage, { signal: abort.signal }))
-          translator.event(event);
+        for await (const event of agent.send(id, userMessage)) translator.event(event);
       } finally {
         busy.delete(id);
       }

@@ -185,42 +185,25 @@ export default function MciPage() {
 
       {readOnly ? null : (
         <section className="mci-actions" aria-label={t('mci.actions')}>
-          <button
-            type="button"
-            className="secondary"
-            disabled={actionsDisabled || !anyRunning}
-            onClick={() => void ask('suspend')}
-            data-testid="mci-action-suspend"
-          >
-            {t('mci.suspend')}
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            disabled={actionsDisabled || !anySuspended}
-            onClick={() => void ask('resume')}
-            data-testid="mci-action-resume"
-          >
-            {t('mci.resume')}
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            disabled={actionsDisabled || !anyRunning}
-            onClick={() => void ask('reboot')}
-            data-testid="mci-action-reboot"
-          >
-            {t('mci.reboot')}
-          </button>
-          <button
-            type="button"
-            className="danger"
-            disabled={actionsDisabled}
-            onClick={() => void ask('delete')}
-            data-testid="mci-action-delete"
-          >
-            {t('mci.delete')}
-          </button>
+          {(
+            [
+              ['suspend', 'secondary', !anyRunning],
+              ['resume', 'secondary', !anySuspended],
+              ['reboot', 'secondary', !anyRunning],
+              ['delete', 'danger', false],
+            ] as const
+          ).map(([action, className, notApplicable]) => (
+            <button
+              key={action}
+              type="button"
+              className={className}
+              disabled={actionsDisabled || notApplicable}
+              onClick={() => void ask(action)}
+              data-testid={`mci-action-${action}`}
+            >
+              {t(`mci.${action}`)}
+            </button>
+          ))}
         </section>
       )}
 
